@@ -1,0 +1,3 @@
+from safecommune.cli import main
+
+main()

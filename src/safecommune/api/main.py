@@ -1,0 +1,62 @@
+"""The ``/api/v1/`` API. Handlers call selectors and services only; every error is JSON
+``{"errors": [{"field", "rule", "message"}]}`` with a 4xx status."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import HttpError, ValidationError
+
+from safecommune.api.territory import router as territory_router
+from safecommune.api.system import router as system_router
+from safecommune.core.errors import DomainError, errors_of
+
+api = NinjaAPI(
+    title="SafeCommune API",
+    version="1",
+    description="Grassroots security and order: territories, residence, reports and more.",
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+def error_body(errors: list[dict]) -> dict:
+    return {"errors": errors}
+
+
+@api.exception_handler(DomainError)
+def domain_error(request, exc: DomainError):
+    return api.create_response(request, error_body(errors_of(exc)), status=exc.status_code)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    errors = []
+    for item in exc.errors:
+        loc = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path",
+                                                                          "payload", "form")]
+        errors.append({
+            "field": ".".join(loc) or None,
+            "rule": item.get("type", "invalid"),
+            "message": item.get("msg", _("Invalid value.")),
+        })
+    return api.create_response(request, error_body(errors), status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    return api.create_response(
+        request, error_body([{"field": None, "rule": "http", "message": str(exc)}]),
+        status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    return api.create_response(
+        request, error_body([{"field": None, "rule": "not_found",
+                              "message": _("Not found.")}]), status=404)
+
+
+api.add_router("/", system_router)
+api.add_router("/units", territory_router)

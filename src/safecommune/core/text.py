@@ -1,0 +1,122 @@
+"""Folded and phonetic search keys for Vietnamese names written in Latin or Cyrillic letters.
+
+Two keys are stored beside every searchable name (docs/decisions/0003-folded-search.md):
+
+``fold(text)``
+    lower case, tones and other diacritics removed, ``đ`` → ``d``, words separated by one
+    space. ``Trì Quang`` → ``tri quang``. Used for "contains these words" matching.
+
+``phonetic(text)``
+    one compact key that a Vietnamese name and its Russian spellings share. Russian writes
+    Vietnamese *qu* as ``ку``, *th* as ``тх``, *nh* as ``нь``, may follow the Kontsevich
+    system (*tr* → ``ч``) or spell from the Latin letters (*tr* → ``тр``), and may join or split
+    syllables (``Трикуанг``, ``Три Куанг``). The key therefore transliterates Cyrillic to Latin,
+    merges letters the two spellings confuse, and drops the spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+
+# Cyrillic → Latin, tuned for Russian spellings of Vietnamese names. Multi-letter sequences
+# come first; ``ч`` and Vietnamese ``tr``/``ch`` meet in the placeholder "C" below.
+_CYRILLIC_SEQUENCES = [
+    ("ье", "ie"),
+    ("нь", "nh"),
+    ("ть", "ch"),
+    ("кх", "kh"),
+    ("тх", "th"),
+    ("ый", "ui"),
+    ("ий", "i"),
+]
+_CYRILLIC_LETTERS = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "io", "ж": "z",
+    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "ph", "х": "h", "ц": "ts",
+    "ч": "ch", "ш": "s", "щ": "s", "ъ": "", "ы": "u", "ь": "", "э": "e", "ю": "iu",
+    "я": "ia", "і": "i", "ї": "i", "є": "e", "ў": "u",
+}
+
+# Russian case endings that attach to a transliterated name ("в Трикуанге", "Трикуанга").
+CYRILLIC_CASE_ENDINGS = ("ами", "ями", "ом", "ем", "ой", "ей", "ах", "ях", "е", "а", "у", "я", "ю", "ы")
+
+# Applied in order to a folded, space-free Latin word.
+_PHONETIC_RULES = [
+    ("ngh", "ng"),
+    ("gh", "g"),
+    ("qu", "ku"),
+    ("tr", "C"),
+    ("ch", "C"),
+    ("ph", "f"),
+    ("c", "k"),
+    ("q", "k"),
+    ("x", "s"),
+    ("z", "d"),
+    ("y", "i"),
+    ("w", "u"),
+    ("j", "d"),
+]
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def strip_marks(text: str) -> str:
+    """Remove tones and diacritics (including ``đ``), keep the letters."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+
+
+def has_cyrillic(text: str) -> bool:
+    return bool(_CYRILLIC.search(text))
+
+
+def cyrillic_to_latin(text: str) -> str:
+    text = text.lower()
+    for seq, latin in _CYRILLIC_SEQUENCES:
+        text = text.replace(seq, latin)
+    return "".join(_CYRILLIC_LETTERS.get(ch, ch) for ch in text)
+
+
+def fold(text: str | None) -> str:
+    """Lower case, unaccented, one space between words: ``Trì  Quang`` → ``tri quang``."""
+    if not text:
+        return ""
+    text = strip_marks(text.lower())
+    if has_cyrillic(text):
+        text = cyrillic_to_latin(text)
+    return " ".join(word for word in _NON_ALNUM.split(text) if word)
+
+
+def _phonetic_word(word: str) -> str:
+    for old, new in _PHONETIC_RULES:
+        word = word.replace(old, new)
+    return _DOUBLED.sub(r"\1", word).lower()
+
+
+def phonetic(text: str | None) -> str:
+    """One space-free key shared by Vietnamese names and their Russian spellings."""
+    return "".join(_phonetic_word(word) for word in fold(text).split())
+
+
+def query_keys(text: str) -> list[str]:
+    """Phonetic keys to try for a search query, best first.
+
+    A Cyrillic query may carry a Russian case ending (``Трикуанге``); the stems without it are
+    tried too, longest first, so the exact spelling still ranks first.
+    """
+    keys = [phonetic(text)]
+    stripped = text.strip()
+    if has_cyrillic(stripped):
+        lowered = stripped.lower()
+        for ending in CYRILLIC_CASE_ENDINGS:
+            if lowered.endswith(ending) and len(lowered) - len(ending) >= 3:
+                keys.append(phonetic(lowered[: -len(ending)]))
+    seen: list[str] = []
+    for key in keys:
+        if key and key not in seen:
+            seen.append(key)
+    return seen

@@ -1,0 +1,53 @@
+"""``safecommune demo``: territories (if not loaded), the demo communes, and a demo admin."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from safecommune.demo.seed import seed_demo_territories
+from safecommune.territory.models import AdministrativeUnit
+
+EXPECTED_UNITS = 3321 + 34 + 10035 + 696 + 63
+
+
+class Command(BaseCommand):
+    help = "Set up the demo communes of the source articles (idempotent)."
+
+    def handle(self, *args, **options):
+        if AdministrativeUnit.objects.count() < EXPECTED_UNITS:
+            call_command("territory", "load", stdout=self.stdout)
+        report = seed_demo_territories()
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo communes ready ({report.communes}): {', '.join(report.names)}; "
+            f"{report.villages_created} villages and {report.places_created} places added."))
+        username, password, created = self.demo_admin()
+        note = "created" if created else "existing"
+        self.stdout.write(f"Demo admin ({note}): {username} / {password}")
+
+    @transaction.atomic
+    def demo_admin(self) -> tuple[str, str, bool]:
+        """A superuser for the demo; its password is generated once and kept under var/."""
+        path = settings.VAR_DIR / "demo-admin-password"
+        if path.exists():
+            password = path.read_text().strip()
+        else:
+            password = secrets.token_urlsafe(12)
+            settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(password)
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username="admin", defaults={"is_staff": True, "is_superuser": True})
+        if created or not user.check_password(password):
+            user.set_password(password)
+            user.is_staff = user.is_superuser = True
+            user.save()
+        return "admin", password, created

@@ -1,0 +1,260 @@
+"""Reads on territories: search, one unit with its neighbours across the reform, and which 2025
+commune a record belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
+
+from safecommune.core.errors import DomainError, NotFound
+from safecommune.core.text import fold, query_keys
+from safecommune.territory import geo
+from safecommune.territory.models import (
+    AdministrativeUnit,
+    Level,
+    Structure,
+    UnitBoundary,
+    UnitSuccession,
+)
+
+MAX_QUERY_LENGTH = 100
+
+
+def unit_get(*, structure: str, code: str) -> AdministrativeUnit:
+    if structure not in Structure.values:
+        raise NotFound(_("Unknown structure “%(value)s”; use “2025” or “legacy”.")
+                       % {"value": structure}, field="structure", rule="choice")
+    try:
+        return AdministrativeUnit.objects.select_related("parent", "province").get(
+            structure=structure, code=code)
+    except AdministrativeUnit.DoesNotExist:
+        raise NotFound(_("No administrative unit has code “%(code)s” in that structure.")
+                       % {"code": code}, field="code", rule="exists") from None
+
+
+def commune_get(*, code: str) -> AdministrativeUnit:
+    unit = unit_get(structure=Structure.CURRENT, code=code)
+    if unit.level != Level.COMMUNE:
+        raise NotFound(_("Unit “%(code)s” is not a commune-level unit.") % {"code": code},
+                       field="code", rule="commune")
+    return unit
+
+
+def unit_search(*, query: str, structure: str | None = None, level: str | None = None,
+                parent: AdministrativeUnit | None = None,
+                limit: int | None = None) -> list[AdministrativeUnit]:
+    """Units whose name matches ``query`` folded or phonetically, best matches first.
+
+    Ranking: exact folded name, then folded prefix, folded words anywhere, phonetic prefix,
+    phonetic anywhere; current structure before the old one; then name.
+    """
+    query = (query or "").strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        raise DomainError(_("The search text is longer than %(max)d characters.")
+                          % {"max": MAX_QUERY_LENGTH}, field="q", rule="max_length")
+    folded = fold(query)
+    keys = query_keys(query)
+    if not folded or not keys:
+        return []
+    limit = limit or settings.SAFECOMMUNE_SEARCH_LIMIT
+    phonetic_q = Q()
+    for key in keys:
+        phonetic_q |= Q(phonetic_key__contains=key)
+    match = Q(name_key__contains=folded) | phonetic_q
+    queryset = AdministrativeUnit.objects.filter(match)
+    if structure:
+        queryset = queryset.filter(structure=structure)
+    if level:
+        queryset = queryset.filter(level=level)
+    if parent is not None:
+        queryset = queryset.filter(Q(parent=parent) | Q(province=parent))
+    primary = keys[0]
+    rank = Case(
+        When(name_key=folded, then=Value(0)),
+        When(name_key__endswith=" " + folded, then=Value(1)),
+        When(name_key__contains=" " + folded, then=Value(2)),
+        When(name_key__contains=folded, then=Value(3)),
+        When(phonetic_key__endswith=primary, then=Value(4)),
+        When(phonetic_key__contains=primary, then=Value(5)),
+        default=Value(6),
+        output_field=IntegerField(),
+    )
+    structure_rank = Case(When(structure=Structure.CURRENT, then=Value(0)), default=Value(1),
+                          output_field=IntegerField())
+    return list(
+        queryset.select_related("parent", "province")
+        .annotate(rank=rank, structure_rank=structure_rank)
+        .order_by("rank", "structure_rank", "level", "name")[:limit]
+    )
+
+
+def unit_successors(*, unit: AdministrativeUnit) -> list[UnitSuccession]:
+    return list(UnitSuccession.objects.filter(predecessor=unit)
+                .select_related("successor", "successor__parent")
+                .order_by("-is_default", "successor__name"))
+
+
+def unit_predecessors(*, unit: AdministrativeUnit) -> list[UnitSuccession]:
+    return list(UnitSuccession.objects.filter(successor=unit)
+                .select_related("predecessor", "predecessor__parent")
+                .order_by("predecessor__parent__name", "predecessor__name"))
+
+
+def units_successors(*, units: list[AdministrativeUnit]) -> dict[int, list[UnitSuccession]]:
+    """Successors of many units in one query, for lists."""
+    result: dict[int, list[UnitSuccession]] = {u.pk: [] for u in units}
+    rows = (UnitSuccession.objects.filter(predecessor__in=[u.pk for u in units])
+            .select_related("successor", "successor__parent")
+            .order_by("-is_default", "successor__name"))
+    for row in rows:
+        result[row.predecessor_id].append(row)
+    return result
+
+
+def unit_children(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
+    return unit.children.order_by("name")
+
+
+def province_communes(*, province: AdministrativeUnit, query: str = "") -> list[AdministrativeUnit]:
+    if province.level != Level.PROVINCE:
+        raise DomainError(_("Unit “%(code)s” is not a province.") % {"code": province.code},
+                          field="province", rule="province")
+    if query.strip():
+        return unit_search(query=query, structure=province.structure, level=Level.COMMUNE,
+                           parent=province, limit=500)
+    return list(AdministrativeUnit.objects.filter(province=province, level=Level.COMMUNE)
+                .select_related("parent").order_by("name"))
+
+
+# --- Which commune a point or a record belongs to -----------------------------------------
+
+def _boundaries_for(units: list[AdministrativeUnit]) -> dict[int, UnitBoundary]:
+    return {b.unit_id: b for b in UnitBoundary.objects.filter(unit__in=[u.pk for u in units])}
+
+
+def unit_contains(*, unit: AdministrativeUnit, point: tuple[float, float]) -> bool:
+    """Is the point in the unit: by its imported polygon, else by the circle rule."""
+    boundary = UnitBoundary.objects.filter(unit=unit).first()
+    if boundary is not None:
+        return geo.geometry_contains(boundary.geometry, point)
+    if unit.point is None or not unit.area_km2:
+        return False
+    return geo.in_circle(point, unit.point, unit.area_km2, settings.SAFECOMMUNE_CIRCLE_FACTOR)
+
+
+def _containment_scores(units: list[AdministrativeUnit],
+                        point: tuple[float, float]) -> list[tuple[float, AdministrativeUnit]]:
+    """(score, unit) for units containing the point; a polygon hit scores 0 (certain)."""
+    boundaries = _boundaries_for(units)
+    factor = settings.SAFECOMMUNE_CIRCLE_FACTOR
+    hits: list[tuple[float, AdministrativeUnit]] = []
+    for unit in units:
+        boundary = boundaries.get(unit.pk)
+        if boundary is not None:
+            if geo.geometry_contains(boundary.geometry, point):
+                hits.append((0.0, unit))
+        elif unit.point is not None and unit.area_km2:
+            score = geo.circle_score(point, unit.point, unit.area_km2, factor)
+            if score <= 1.0:
+                hits.append((score, unit))
+    hits.sort(key=lambda hit: (hit[0], hit[1].code))
+    return hits
+
+
+# Search window around a point: wide enough for the largest commune's circle (about 0.3°).
+_WINDOW_DEGREES = 0.35
+
+
+def communes_containing(*, point: tuple[float, float]) -> list[AdministrativeUnit]:
+    """2025 communes containing the point, most certain first."""
+    lat, lon = validate_point(point)
+    near = list(AdministrativeUnit.objects.filter(
+        structure=Structure.CURRENT, level=Level.COMMUNE,
+        latitude__range=(lat - _WINDOW_DEGREES, lat + _WINDOW_DEGREES),
+        longitude__range=(lon - _WINDOW_DEGREES, lon + _WINDOW_DEGREES),
+    ))
+    polygon_units = list(AdministrativeUnit.objects.filter(
+        structure=Structure.CURRENT, level=Level.COMMUNE,
+        boundary__min_lat__lte=lat, boundary__max_lat__gte=lat,
+        boundary__min_lon__lte=lon, boundary__max_lon__gte=lon,
+    ).exclude(pk__in=[u.pk for u in near]))
+    return [unit for _score, unit in _containment_scores(near + polygon_units, (lat, lon))]
+
+
+def validate_point(point: tuple[float, float]) -> tuple[float, float]:
+    try:
+        lat, lon = float(point[0]), float(point[1])
+    except (TypeError, ValueError, IndexError):
+        raise DomainError(_("A point needs a latitude and a longitude as numbers."),
+                          field="point", rule="format") from None
+    if not (-90 <= lat <= 90):
+        raise DomainError(_("Latitude must be between -90 and 90."), field="lat", rule="range")
+    if not (-180 <= lon <= 180):
+        raise DomainError(_("Longitude must be between -180 and 180."), field="lon",
+                          rule="range")
+    return lat, lon
+
+
+class ResolutionMethod:
+    SELF = "self"
+    SOLE_SUCCESSOR = "sole_successor"
+    POINT = "point"
+    DEFAULT = "default"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    commune: AdministrativeUnit
+    method: str
+    candidates: tuple[AdministrativeUnit, ...] = ()
+
+    @property
+    def explanation(self) -> str:
+        if self.method == ResolutionMethod.SELF:
+            return _("Recorded under a current commune.")
+        if self.method == ResolutionMethod.SOLE_SUCCESSOR:
+            return _("The former commune merged whole into %(commune)s.") % {
+                "commune": self.commune.name}
+        if self.method == ResolutionMethod.POINT:
+            return _("The former commune was split; its location lies in %(commune)s.") % {
+                "commune": self.commune.name}
+        return _("The former commune was split; without a location in one of its parts the "
+                 "record goes to the default successor, %(commune)s.") % {
+            "commune": self.commune.name}
+
+
+def resolve_commune(unit: AdministrativeUnit,
+                    point: tuple[float, float] | None = None) -> Resolution:
+    """The 2025 commune a record made under ``unit`` belongs to.
+
+    A current commune is itself. A former commune that merged whole goes to its successor. A
+    split one goes to the part containing ``point`` (polygon, else circle rule, the deepest
+    inside wins), else to the package's default successor.
+    """
+    if unit.structure == Structure.CURRENT:
+        if unit.level != Level.COMMUNE:
+            raise DomainError(_("“%(name)s” is not a commune-level unit.") % {"name": unit.name},
+                              field="unit", rule="commune")
+        return Resolution(unit, ResolutionMethod.SELF, (unit,))
+    successions = list(UnitSuccession.objects.filter(
+        predecessor=unit, successor__level=Level.COMMUNE).select_related("successor"))
+    if not successions:
+        raise DomainError(_("“%(name)s” has no commune-level successor; record it under a "
+                            "commune.") % {"name": unit.name}, field="unit", rule="commune")
+    candidates = tuple(s.successor for s in successions)
+    if len(successions) == 1:
+        return Resolution(candidates[0], ResolutionMethod.SOLE_SUCCESSOR, candidates)
+    if point is not None:
+        hits = _containment_scores(list(candidates), validate_point(point))
+        if hits:
+            return Resolution(hits[0][1], ResolutionMethod.POINT, candidates)
+    default = next(s.successor for s in successions if s.is_default)
+    return Resolution(default, ResolutionMethod.DEFAULT, candidates)
+
+
+def provinces_current() -> list[AdministrativeUnit]:
+    return list(AdministrativeUnit.objects.filter(structure=Structure.CURRENT,
+                                                  level=Level.PROVINCE).order_by("name"))

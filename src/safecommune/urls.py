@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from safecommune.api.main import api
+from safecommune.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("language/", core_views.set_language, name="set-language"),
+    path("", include("safecommune.territory.urls")),
+    path("staff/jobs/", include("safecommune.worker.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "safecommune.core.views.bad_request"
+handler403 = "safecommune.core.views.permission_denied"
+handler404 = "safecommune.core.views.page_not_found"
+handler500 = "safecommune.core.views.server_error"
