@@ -152,6 +152,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["safecommune.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------

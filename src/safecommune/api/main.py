@@ -3,16 +3,41 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
+from ninja.parser import Parser
 
+from safecommune.api.communes import router as communes_router
 from safecommune.api.territory import router as territory_router
 from safecommune.api.system import router as system_router
 from safecommune.core.errors import DomainError, errors_of
 
+class JSONObjectParser(Parser):
+    """JSON bodies must be objects; the reason a body is refused is kept for the error."""
+
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                request.body_error = _("The body is not valid JSON: %(error)s at line %(line)d, "
+                                       "column %(column)d.") % {
+                    "error": exc.msg, "line": exc.lineno, "column": exc.colno}
+            else:
+                request.body_error = _("The body is not UTF-8 text.")
+            raise
+        if not isinstance(data, dict):
+            request.body_error = _("The body must be a JSON object.")
+            raise ValueError(request.body_error)
+        return data
+
+
 api = NinjaAPI(
+    parser=JSONObjectParser(),
     title="SafeCommune API",
     version="1",
     description="Grassroots security and order: territories, residence, reports and more.",
@@ -46,6 +71,11 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    body_error = getattr(request, "body_error", None)
+    if body_error and exc.status_code == 400:
+        return api.create_response(
+            request, error_body([{"field": "body", "rule": "json", "message": body_error}]),
+            status=400)
     return api.create_response(
         request, error_body([{"field": None, "rule": "http", "message": str(exc)}]),
         status=exc.status_code)
@@ -60,3 +90,4 @@ def not_found(request, exc: Http404):
 
 api.add_router("/", system_router)
 api.add_router("/units", territory_router)
+api.add_router("/communes", communes_router)
