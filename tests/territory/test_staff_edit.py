@@ -107,3 +107,24 @@ def test_edit_links_show_only_for_staff(client, staff_user, db):
     assert "/settings/" not in client.get(f"/communes/{IA_KRAI}/").content.decode()
     client.force_login(staff_user)
     assert f"/communes/{IA_KRAI}/settings/" in client.get(f"/communes/{IA_KRAI}/").content.decode()
+
+
+def test_former_district_page_lists_the_communes_its_communes_went_to(client, db):
+    page = client.get("/units/legacy/470/").content.decode()
+    for name in ("Diên Sanh", "Hải Lăng", "Mỹ Thủy", "Nam Hải Lăng", "Vĩnh Định"):
+        assert f"Xã {name}" in page
+
+
+def test_browser_language_is_ignored_and_vietnamese_is_the_default(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "vi"
+    assert '<html lang="vi">' in response.content.decode()
+
+
+def test_language_cookie_then_user_choice_decide_the_language(client, plain_user):
+    client.cookies["safecommune_language"] = "sv"
+    assert client.get("/").headers["Content-Language"] == "sv"
+    plain_user.language = "ru"
+    plain_user.save(update_fields=["language"])
+    client.force_login(plain_user)
+    assert client.get("/").headers["Content-Language"] == "ru"

@@ -164,17 +164,19 @@ def _containment_scores(units: list[AdministrativeUnit],
     return hits
 
 
-# Search window around a point: wide enough for the largest commune's circle (about 0.3°).
+# Search window around a point: wide enough for the largest commune's circle (about 0.2°)
+# at factor 1; it grows with SAFECOMMUNE_CIRCLE_FACTOR as the circles do.
 _WINDOW_DEGREES = 0.35
 
 
 def communes_containing(*, point: tuple[float, float]) -> list[AdministrativeUnit]:
     """2025 communes containing the point, most certain first."""
     lat, lon = validate_point(point)
+    window = _WINDOW_DEGREES * max(1.0, settings.SAFECOMMUNE_CIRCLE_FACTOR)
     near = list(AdministrativeUnit.objects.filter(
         structure=Structure.CURRENT, level=Level.COMMUNE,
-        latitude__range=(lat - _WINDOW_DEGREES, lat + _WINDOW_DEGREES),
-        longitude__range=(lon - _WINDOW_DEGREES, lon + _WINDOW_DEGREES),
+        latitude__range=(lat - window, lat + window),
+        longitude__range=(lon - window, lon + window),
     ))
     polygon_units = list(AdministrativeUnit.objects.filter(
         structure=Structure.CURRENT, level=Level.COMMUNE,
@@ -234,6 +236,8 @@ def resolve_commune(unit: AdministrativeUnit,
     split one goes to the part containing ``point`` (polygon, else circle rule, the deepest
     inside wins), else to the package's default successor.
     """
+    if point is not None:
+        point = validate_point(point)
     if unit.structure == Structure.CURRENT:
         if unit.level != Level.COMMUNE:
             raise DomainError(_("“%(name)s” is not a commune-level unit.") % {"name": unit.name},
@@ -248,7 +252,7 @@ def resolve_commune(unit: AdministrativeUnit,
     if len(successions) == 1:
         return Resolution(candidates[0], ResolutionMethod.SOLE_SUCCESSOR, candidates)
     if point is not None:
-        hits = _containment_scores(list(candidates), validate_point(point))
+        hits = _containment_scores(list(candidates), point)
         if hits:
             return Resolution(hits[0][1], ResolutionMethod.POINT, candidates)
     default = next(s.successor for s in successions if s.is_default)
@@ -258,3 +262,9 @@ def resolve_commune(unit: AdministrativeUnit,
 def provinces_current() -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.filter(structure=Structure.CURRENT,
                                                   level=Level.PROVINCE).order_by("name"))
+
+
+def district_successor_communes(*, district: AdministrativeUnit) -> list[AdministrativeUnit]:
+    """The 2025 communes a former district's communes went to (districts themselves ended)."""
+    return list(AdministrativeUnit.objects.filter(
+        predecessions__predecessor__parent=district).distinct().order_by("name"))

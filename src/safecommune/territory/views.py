@@ -70,6 +70,8 @@ def unit_detail(request, structure: str, code: str):
             return render(request, "territory/unit.html#communes", context)
     else:
         context["children"] = list(selectors.unit_children(unit=unit))
+    if unit.level == Level.DISTRICT and not context["successors"]:
+        context["district_successors"] = selectors.district_successor_communes(district=unit)
     return render(request, "territory/unit.html", context)
 
 
