@@ -17,6 +17,15 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture(autouse=True)
+def _second_factor_only_where_tested(request, settings):
+    # Tests sign staff in with force_login; the second factor has its own tests
+    # (marked two_factor), which keep it on as production does.
+    settings.SAFECOMMUNE_STAFF_2FA = request.node.get_closest_marker("two_factor") is not None
+    # A fast hasher keeps the suite quick; production hashing is Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from safecommune.territory.loader import territory_load
@@ -38,10 +47,36 @@ def units(db):
 
 @pytest.fixture
 def staff_user(db):
+    """A system administrator: Django staff (admin site, jobs page) with the system-admin role."""
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_user("staff", password="a-long-test-password",
+    from safecommune.accounts.models import RoleAssignment
+    from safecommune.accounts.roles import Role
+
+    user = get_user_model().objects.create_user("staff", password="a-long-test-password",
                                                 is_staff=True)
+    RoleAssignment.objects.create(user=user, role=Role.SYSTEM_ADMIN)
+    return user
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(role, unit=None, username=None): a user holding one role on a unit."""
+    from django.contrib.auth import get_user_model
+
+    from safecommune.accounts.models import RoleAssignment
+
+    counter = iter(range(1, 10_000))
+
+    def make(role=None, unit=None, username=None, **extra):
+        user = get_user_model().objects.create_user(
+            username or f"{role or 'user'}-{next(counter)}", password="a-long-test-password",
+            **extra)
+        if role:
+            RoleAssignment.objects.create(user=user, role=role, unit=unit)
+        return user
+
+    return make
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "template_partials",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
     "safecommune.core",
@@ -80,9 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "safecommune.accounts.middleware.SessionLimitsMiddleware",
+    "safecommune.accounts.middleware.StaffTwoFactorMiddleware",
     "safecommune.accounts.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safecommune.urls"
@@ -136,7 +144,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# Lockout: 5 failures for one username from one address lock that pair for 10 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("SAFECOMMUNE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SAFECOMMUNE_LOCKOUT_MINUTES", "10")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "safecommune.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Sessions end after 30 idle minutes and, at the latest, 12 hours after sign-in.
+SESSION_IDLE_SECONDS = int(os.environ.get("SAFECOMMUNE_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SAFECOMMUNE_SESSION_MAX_SECONDS",
+                                              str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
+# Staff sign in with a TOTP second factor. Only the demo may turn this off.
+SAFECOMMUNE_STAFF_2FA = not env_bool("SAFECOMMUNE_DEMO_WITHOUT_2FA", False)
+OTP_TOTP_ISSUER = "SafeCommune"
 
 # --- Languages and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

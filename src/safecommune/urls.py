@@ -7,6 +7,7 @@ from safecommune.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("language/", core_views.set_language, name="set-language"),
+    path("accounts/", include("safecommune.accounts.urls")),
     path("", include("safecommune.territory.urls")),
     path("staff/jobs/", include("safecommune.worker.urls")),
     path("api/v1/", api.urls),

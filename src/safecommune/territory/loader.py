@@ -17,6 +17,7 @@ from importlib import resources
 from django.conf import settings
 from django.db import transaction
 
+from safecommune.core.audit import audit_append_bulk
 from safecommune.core.text import fold, phonetic
 from safecommune.territory.models import AdministrativeUnit, Level, Structure, UnitSuccession
 
@@ -212,6 +213,9 @@ class TerritoryLoader:
             for level in Level:
                 report.counts[f"{structure.value}.{level.value}"] = (
                     AdministrativeUnit.objects.filter(structure=structure, level=level).count())
+        if report.changed_rows:
+            audit_append_bulk(action="territory.load", rows=self.specs, details={
+                key: value for key, value in vars(report).items() if key != "counts"})
         return report
 
     def _values(self, spec: _Spec, existing: dict) -> dict:

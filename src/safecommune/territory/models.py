@@ -204,8 +204,9 @@ class Village(BaseModel):
                                   validators=LONGITUDE_VALIDATORS)
     households = models.PositiveIntegerField(_("households"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
-    name_key = models.CharField(max_length=160, db_index=True, editable=False)
-    phonetic_key = models.CharField(max_length=160, db_index=True, editable=False)
+    # Keys of Cyrillic names fold to up to two Latin letters per letter, hence the room.
+    name_key = models.CharField(max_length=400, db_index=True, editable=False)
+    phonetic_key = models.CharField(max_length=400, db_index=True, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     archive_reason = models.CharField(_("archive reason"), max_length=255, blank=True)
 
@@ -258,7 +259,7 @@ class Place(BaseModel):
                                  validators=LATITUDE_VALIDATORS)
     longitude = models.FloatField(_("longitude"), null=True, blank=True,
                                   validators=LONGITUDE_VALIDATORS)
-    name_key = models.CharField(max_length=220, db_index=True, editable=False)
+    name_key = models.CharField(max_length=500, db_index=True, editable=False)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     archive_reason = models.CharField(_("archive reason"), max_length=255, blank=True)
 

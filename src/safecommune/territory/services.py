@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecommune.core.audit import audit_append, audit_append_bulk
 from safecommune.core.errors import DomainError, ValidationFailed, full_clean_or_raise
 from safecommune.core.text import fold
 from safecommune.territory import geo
@@ -59,12 +60,15 @@ def commune_settings_update(*, actor=None, commune: AdministrativeUnit, **change
                           field=sorted(unknown)[0], rule="unknown")
     row, _created = CommuneSettings.objects.select_for_update().get_or_create(
         commune=commune, defaults={"created_by": actor})
+    row.commune = commune  # also refreshes commune.settings, which callers may read next
     for name, value in changes.items():
         setattr(row, name, "" if value is None and name in ("duty_hotline", "chief_phone")
                 else value)
     row.modified_by = actor
     full_clean_or_raise(row)
     row.save()
+    audit_append(action="commune_settings.update", actor=actor, commune=commune, obj=row,
+                 details={"fields": sorted(changes)})
     return row
 
 
@@ -95,6 +99,7 @@ def village_create(*, actor=None, commune: AdministrativeUnit, name: str, kind: 
     village.name_key = fold(name)
     full_clean_or_raise(village, validate_constraints=False)
     village.save()
+    audit_append(action="village.create", actor=actor, commune=commune, obj=village)
     return village
 
 
@@ -106,6 +111,7 @@ def village_archive(*, actor=None, village: Village, reason: str) -> Village:
     village.archive_reason = reason.strip()
     village.modified_by = actor
     village.save(update_fields=["archived_at", "archive_reason", "modified_by", "modified_at"])
+    audit_append(action="village.archive", actor=actor, commune=village.commune, obj=village)
     return village
 
 
@@ -129,6 +135,7 @@ def place_create(*, actor=None, commune: AdministrativeUnit, kind: str, name: st
     place.name_key = fold(name)
     full_clean_or_raise(place, validate_constraints=False)
     place.save()
+    audit_append(action="place.create", actor=actor, commune=commune, obj=place)
     return place
 
 
@@ -149,6 +156,8 @@ def _feature_problems(index: int, feature: object, units: dict) -> tuple[list[st
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return [_("%(where)s: not a GeoJSON Feature") % {"where": where}], None
     properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        return [_("%(where)s: properties must be an object") % {"where": where}], None
     code = str(properties.get("code", "")).strip()
     structure = str(properties.get("structure", Structure.CURRENT))
     problems = []
@@ -175,8 +184,8 @@ def boundaries_parse(*, text: str) -> list[tuple[AdministrativeUnit, dict]]:
             data.get("features"), list):
         raise BoundaryImportError(_("The file must be a GeoJSON FeatureCollection."),
                                   field="file", rule="geojson")
-    codes = {str((f.get("properties") or {}).get("code", "")) for f in data["features"]
-             if isinstance(f, dict)}
+    codes = {str(f["properties"].get("code", "")) for f in data["features"]
+             if isinstance(f, dict) and isinstance(f.get("properties"), dict)}
     units = {(u.structure, u.code): u for u in AdministrativeUnit.objects.filter(code__in=codes)}
     problems: list[str] = []
     pairs = []
@@ -216,4 +225,7 @@ def boundaries_import(*, actor=None, path: Path | str) -> BoundaryImportReport:
         UnitBoundary.objects.update_or_create(unit=unit, defaults={
             "geometry": geometry, "min_lat": min_lat, "max_lat": max_lat, "min_lon": min_lon,
             "max_lon": max_lon, "source": Path(path).name})
+    audit_append_bulk(action="territory.boundaries_import", actor=actor,
+                      rows=((u.structure, u.code, g) for u, g in pairs),
+                      details={"imported": len(pairs) - len(existing), "replaced": len(existing)})
     return BoundaryImportReport(imported=len(pairs) - len(existing), replaced=len(existing))

@@ -11,6 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from safecommune.accounts.models import RoleAssignment
+from safecommune.accounts.roles import Role
 from safecommune.demo.seed import seed_demo_territories
 from safecommune.territory.models import AdministrativeUnit
 
@@ -50,4 +52,6 @@ class Command(BaseCommand):
             user.set_password(password)
             user.is_staff = user.is_superuser = True
             user.save()
+        RoleAssignment.objects.get_or_create(user=user, role=Role.SYSTEM_ADMIN,
+                                             revoked_at=None)
         return "admin", password, created

@@ -1,0 +1,88 @@
+"""Sign-in, sign-out, password change, the staff second factor, and the lockout answer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_otp import login as otp_login
+
+from safecommune.accounts import twofactor
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return "/"
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    message = _("Too many failed sign-in attempts. Wait 10 minutes, then try again.")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": "username", "rule": "locked_out",
+                                         "message": message}]}, status=429)
+    return render(request, "core/error.html", {"status": 429, "message": message}, status=429)
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(label=gettext_lazy("Six-digit code"), regex=r"^\s*\d{6}\s*$",
+                             error_messages={"invalid": gettext_lazy("Enter the six digits "
+                                                                     "your app shows.")},
+                             widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                           "inputmode": "numeric"}))
+
+
+def _safe_next(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@login_required
+def two_factor(request):
+    """Verify the staff member's TOTP code; enrol a device first if they have none."""
+    user = request.user
+    if not twofactor.requires_second_factor(user) or user.is_verified():
+        return redirect(_safe_next(request))
+    device = twofactor.confirmed_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = twofactor.pending_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes in a row. Wait a little, then "
+                                      "enter the newest code."))
+        elif device.verify_token(form.cleaned_data["token"].strip()):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", _("This code is not valid. Check the time on your phone "
+                                  "and try the newest code."))
+    context = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if enrolling:
+        context.update(secret=twofactor.device_secret(device),
+                       qr_svg=twofactor.device_qr_svg(device))
+    return render(request, "accounts/two_factor.html", context,
+                  status=400 if form.is_bound and form.errors else 200)
