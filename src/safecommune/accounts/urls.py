@@ -8,4 +8,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password-change"),
     path("two-factor/", views.two_factor, name="two-factor"),
+    path("tokens/", views.tokens, name="tokens"),
 ]

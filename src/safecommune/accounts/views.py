@@ -86,3 +86,53 @@ def two_factor(request):
                        qr_svg=twofactor.device_qr_svg(device))
     return render(request, "accounts/two_factor.html", context,
                   status=400 if form.is_bound and form.errors else 200)
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
+                           help_text=gettext_lazy("Where the token is used, e.g. “district "
+                                                  "reporting script”."))
+    days = forms.IntegerField(label=gettext_lazy("Valid for (days)"), min_value=1, max_value=366,
+                              initial=90)
+
+
+def _may_create_tokens(request) -> bool:
+    from django.conf import settings
+
+    return (not settings.SAFECOMMUNE_STAFF_2FA) or request.user.is_verified()
+
+
+@login_required
+def tokens(request):
+    """The user's API tokens: create (in a two-factor session), list with last use, revoke."""
+    from django.shortcuts import get_object_or_404
+
+    from safecommune.accounts.models import ApiToken
+    from safecommune.accounts.tokens import token_create, token_revoke
+    from safecommune.core.errors import DomainError
+
+    form = TokenCreateForm(request.POST if request.POST.get("action") == "create" else None)
+    issued = None
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        row = get_object_or_404(ApiToken, pk=request.POST.get("token"), user=request.user)
+        token_revoke(token=row, actor=request.user)
+        messages.success(request, _("The token was revoked."))
+        return redirect("tokens")
+    if request.method == "POST" and form.is_bound:
+        if not _may_create_tokens(request):
+            form.add_error(None, _("Sign in with your second factor to create tokens."))
+        elif form.is_valid():
+            try:
+                issued = token_create(user=request.user, actor=request.user,
+                                      **form.cleaned_data)
+            except DomainError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                form = TokenCreateForm()
+        if form.errors:
+            status = 400
+    rows = ApiToken.objects.filter(user=request.user)
+    return render(request, "accounts/tokens.html",
+                  {"form": form, "issued": issued, "rows": rows,
+                   "may_create": _may_create_tokens(request)}, status=status)

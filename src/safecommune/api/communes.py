@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.security import django_auth
 
+from safecommune.api.auth import token_or_session
 from safecommune.core.errors import NotFound
 from safecommune.territory import selectors, services
 from safecommune.territory.models import PlaceKind, Structure, VillageKind
@@ -126,7 +126,7 @@ def commune_detail(request, code: str):
             "places": commune.places.active().count()}
 
 
-@router.patch("/{code}/settings", response=SettingsOut, auth=django_auth,
+@router.patch("/{code}/settings", response=SettingsOut, auth=token_or_session,
               summary="Change a commune's settings (staff)")
 def commune_settings_patch(request, code: str, payload: SettingsIn):
     commune = _editable_commune(request, code)
@@ -142,7 +142,7 @@ def village_list(request, code: str):
             commune.villages.active().select_related("former_unit").order_by("name")]
 
 
-@router.post("/{code}/villages", response={201: VillageOut}, auth=django_auth,
+@router.post("/{code}/villages", response={201: VillageOut}, auth=token_or_session,
              summary="Add a village, hamlet or residential group (staff)")
 def village_create(request, code: str, payload: VillageIn):
     commune = _editable_commune(request, code)
@@ -169,7 +169,7 @@ def place_list(request, code: str, kind: PlaceKind | None = None):
     return list(places)
 
 
-@router.post("/{code}/places", response={201: PlaceOut}, auth=django_auth,
+@router.post("/{code}/places", response={201: PlaceOut}, auth=token_or_session,
              summary="Add an agency, enterprise, school, accommodation or religious site (staff)")
 def place_create(request, code: str, payload: PlaceIn):
     commune = _editable_commune(request, code)
