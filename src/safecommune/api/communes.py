@@ -139,7 +139,7 @@ def commune_settings_patch(request, code: str, payload: SettingsIn):
 def village_list(request, code: str):
     commune, _settings = _visible_commune(request, code)
     return [_village_dict(v) for v in
-            commune.villages.active().select_related("former_unit").order_by("name")]
+            commune.villages.active().select_related("former_unit").order_by("name_key", "name")]
 
 
 @router.post("/{code}/villages", response={201: VillageOut}, auth=token_or_session,
@@ -163,7 +163,7 @@ def village_create(request, code: str, payload: VillageIn):
 @router.get("/{code}/places", response=list[PlaceOut], summary="A commune's places")
 def place_list(request, code: str, kind: PlaceKind | None = None):
     commune, _settings = _visible_commune(request, code)
-    places = commune.places.active().order_by("kind", "name")
+    places = commune.places.active().order_by("kind", "name_key", "name")
     if kind:
         places = places.filter(kind=kind)
     return list(places)

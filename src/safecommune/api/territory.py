@@ -97,11 +97,10 @@ def unit_list(request, filters: Query[UnitFilter]):
             exc.field = "parent"
             raise
     if filters.q.strip():
-        units = selectors.unit_search(query=filters.q, structure=filters.structure,
-                                      level=filters.level, parent=parent,
-                                      limit=filters.offset + filters.limit)
-        count = len(units)
-        units = units[filters.offset:]
+        queryset = selectors.unit_search_queryset(query=filters.q, structure=filters.structure,
+                                                  level=filters.level, parent=parent)
+        count = queryset.count()
+        units = list(queryset[filters.offset:filters.offset + filters.limit])
     else:
         queryset = AdministrativeUnit.objects.select_related("parent", "province")
         if filters.structure:

@@ -215,7 +215,7 @@ class Village(BaseModel):
     class Meta:
         verbose_name = _("village")
         verbose_name_plural = _("villages")
-        ordering = ["commune", "name"]
+        ordering = ["commune", "name_key", "name"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "name_key"],
                                     condition=Q(archived_at__isnull=True),
@@ -240,6 +240,16 @@ class PlaceKind(models.TextChoices):
     SCHOOL = "school", _("school")
     ACCOMMODATION = "accommodation", _("accommodation establishment")
     RELIGIOUS_SITE = "religious_site", _("religious site")
+
+
+PLACE_KIND_PLURALS = {
+    PlaceKind.AGENCY: _("agencies"),
+    PlaceKind.ENTERPRISE: _("enterprises"),
+    PlaceKind.STATE_OWNED_ENTERPRISE: _("state-owned enterprises"),
+    PlaceKind.SCHOOL: _("schools"),
+    PlaceKind.ACCOMMODATION: _("accommodation establishments"),
+    PlaceKind.RELIGIOUS_SITE: _("religious sites"),
+}
 
 
 class Place(BaseModel):
@@ -268,7 +278,7 @@ class Place(BaseModel):
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        ordering = ["commune", "kind", "name"]
+        ordering = ["commune", "kind", "name_key", "name"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "kind", "name_key"],
                                     condition=Q(archived_at__isnull=True),

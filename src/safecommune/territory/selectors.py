@@ -43,13 +43,13 @@ def commune_get(*, code: str) -> AdministrativeUnit:
     return unit
 
 
-def unit_search(*, query: str, structure: str | None = None, level: str | None = None,
-                parent: AdministrativeUnit | None = None,
-                limit: int | None = None) -> list[AdministrativeUnit]:
+def unit_search_queryset(*, query: str, structure: str | None = None, level: str | None = None,
+                         parent: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
     """Units whose name matches ``query`` folded or phonetically, best matches first.
 
-    Ranking: exact folded name, then folded prefix, folded words anywhere, phonetic prefix,
-    phonetic anywhere; current structure before the old one; then name.
+    Ranking: exact folded name, then folded name ending with or containing the query as whole
+    words, folded substring, phonetic suffix, phonetic substring; current structure before the
+    old one; then name.
     """
     query = (query or "").strip()
     if len(query) > MAX_QUERY_LENGTH:
@@ -58,13 +58,11 @@ def unit_search(*, query: str, structure: str | None = None, level: str | None =
     folded = fold(query)
     keys = query_keys(query)
     if not folded or not keys:
-        return []
-    limit = limit or settings.SAFECOMMUNE_SEARCH_LIMIT
+        return AdministrativeUnit.objects.none()
     phonetic_q = Q()
     for key in keys:
         phonetic_q |= Q(phonetic_key__contains=key)
-    match = Q(name_key__contains=folded) | phonetic_q
-    queryset = AdministrativeUnit.objects.filter(match)
+    queryset = AdministrativeUnit.objects.filter(Q(name_key__contains=folded) | phonetic_q)
     if structure:
         queryset = queryset.filter(structure=structure)
     if level:
@@ -73,6 +71,8 @@ def unit_search(*, query: str, structure: str | None = None, level: str | None =
         queryset = queryset.filter(Q(parent=parent) | Q(province=parent))
     primary = keys[0]
     rank = Case(
+        # The name exactly as typed, accents included, beats names that only fold alike.
+        When(Q(short_name=query) | Q(name=query), then=Value(-1)),
         When(name_key=folded, then=Value(0)),
         When(name_key__endswith=" " + folded, then=Value(1)),
         When(name_key__contains=" " + folded, then=Value(2)),
@@ -84,11 +84,18 @@ def unit_search(*, query: str, structure: str | None = None, level: str | None =
     )
     structure_rank = Case(When(structure=Structure.CURRENT, then=Value(0)), default=Value(1),
                           output_field=IntegerField())
-    return list(
-        queryset.select_related("parent", "province")
-        .annotate(rank=rank, structure_rank=structure_rank)
-        .order_by("rank", "structure_rank", "level", "name")[:limit]
-    )
+    return (queryset.select_related("parent", "province")
+            .annotate(rank=rank, structure_rank=structure_rank)
+            .order_by("rank", "structure_rank", "level", "name_key", "code"))
+
+
+def unit_search(*, query: str, structure: str | None = None, level: str | None = None,
+                parent: AdministrativeUnit | None = None,
+                limit: int | None = None) -> list[AdministrativeUnit]:
+    """The first ``limit`` (default SAFECOMMUNE_SEARCH_LIMIT) matches of unit_search_queryset."""
+    limit = limit or settings.SAFECOMMUNE_SEARCH_LIMIT
+    return list(unit_search_queryset(query=query, structure=structure, level=level,
+                                     parent=parent)[:limit])
 
 
 def unit_successors(*, unit: AdministrativeUnit) -> list[UnitSuccession]:
@@ -115,7 +122,7 @@ def units_successors(*, units: list[AdministrativeUnit]) -> dict[int, list[UnitS
 
 
 def unit_children(*, unit: AdministrativeUnit) -> QuerySet[AdministrativeUnit]:
-    return unit.children.order_by("name")
+    return unit.children.order_by("name_key")
 
 
 def province_communes(*, province: AdministrativeUnit, query: str = "") -> list[AdministrativeUnit]:
@@ -126,7 +133,7 @@ def province_communes(*, province: AdministrativeUnit, query: str = "") -> list[
         return unit_search(query=query, structure=province.structure, level=Level.COMMUNE,
                            parent=province, limit=500)
     return list(AdministrativeUnit.objects.filter(province=province, level=Level.COMMUNE)
-                .select_related("parent").order_by("name"))
+                .select_related("parent").order_by("name_key"))
 
 
 # --- Which commune a point or a record belongs to -----------------------------------------
@@ -261,10 +268,10 @@ def resolve_commune(unit: AdministrativeUnit,
 
 def provinces_current() -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.filter(structure=Structure.CURRENT,
-                                                  level=Level.PROVINCE).order_by("name"))
+                                                  level=Level.PROVINCE).order_by("name_key"))
 
 
 def district_successor_communes(*, district: AdministrativeUnit) -> list[AdministrativeUnit]:
     """The 2025 communes a former district's communes went to (districts themselves ended)."""
     return list(AdministrativeUnit.objects.filter(
-        predecessions__predecessor__parent=district).distinct().order_by("name"))
+        predecessions__predecessor__parent=district).distinct().order_by("name_key"))

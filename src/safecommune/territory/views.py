@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from safecommune.core.errors import DomainError, NotFound, errors_of
 from safecommune.territory import selectors, services
 from safecommune.territory.forms import CommuneSettingsForm, PlaceForm, VillageForm
-from safecommune.territory.models import Level, PlaceKind, Structure
+from safecommune.territory.models import PLACE_KIND_PLURALS, Level, PlaceKind, Structure
 from safecommune.territory.permissions import can_edit_commune, can_see_closed_commune
 from safecommune.territory.services import commune_settings_for
 
@@ -84,16 +84,17 @@ def commune_home(request, code: str):
     if not commune_settings.public_pages_open and not can_see_closed_commune(
             user=request.user, commune=commune):
         raise Http404("public pages closed")
-    villages = list(commune.villages.active().order_by("name"))
+    villages = list(commune.villages.active().order_by("name_key", "name"))
     places_by_kind: OrderedDict = OrderedDict((kind, []) for kind in PlaceKind)
-    for place in commune.places.active().select_related("village").order_by("name"):
+    for place in commune.places.active().select_related("village").order_by("name_key", "name"):
         places_by_kind[PlaceKind(place.kind)].append(place)
     village_population = sum(v.population or 0 for v in villages)
     context = {
         "commune": commune,
         "settings_row": commune_settings,
         "villages": villages,
-        "places_by_kind": [(kind, rows) for kind, rows in places_by_kind.items()],
+        "places_by_kind": [(kind, PLACE_KIND_PLURALS[kind], rows)
+                           for kind, rows in places_by_kind.items()],
         "place_count": sum(len(rows) for rows in places_by_kind.values()),
         "population": commune_settings.population or village_population or None,
         "predecessors": selectors.unit_predecessors(unit=commune),
@@ -184,7 +185,7 @@ def village_new(request, commune):
 
 @_staff_view
 def place_new(request, commune):
-    villages = list(commune.villages.active().order_by("name"))
+    villages = list(commune.villages.active().order_by("name_key", "name"))
     form = PlaceForm(request.POST or None, villages=villages)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -29,6 +29,7 @@ class Job:
 JOBS: list[Job] = [
     Job("heartbeat", "safecommune.worker.tasks.heartbeat", "*/5 * * * *"),
     Job("prune-task-results", "safecommune.worker.tasks.prune_task_results", "30 3 * * *"),
+    Job("audit-sign-heads", "safecommune.core.tasks.audit_sign_heads_task", "*/10 * * * *"),
 ]
 
 

@@ -1,0 +1,125 @@
+"""The permission matrix: every persona against every route, compared with a declared table.
+
+``ROUTES`` names each Django URL pattern and each OpenAPI operation with the request to make and
+the expected status per persona. ``tests/test_permission_matrix.py`` fails when a route has no
+table, so no later route can skip it. Personas come from ``safecommune.accounts.roles``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from safecommune.accounts.roles import OTHER_COMMUNE_OFFICER, PERSONAS, Role
+
+IA_KRAI, HAI_SON, GIA_LAI = "23776", "06724", "52"
+
+ANON = "anonymous"
+STAFF = (Role.COMMUNE_OFFICER, Role.COMMUNE_CHIEF, Role.PROVINCE_VIEWER, Role.PROVINCE_ADMIN,
+         Role.SYSTEM_ADMIN, OTHER_COMMUNE_OFFICER)
+ACCOUNTS = tuple(p for p in PERSONAS if p != ANON)
+
+
+def everyone(status: int) -> dict[str, int]:
+    return {persona: status for persona in PERSONAS}
+
+
+def table(default: int, **overrides: int) -> dict[str, int]:
+    result = everyone(default)
+    result.update(overrides)
+    return result
+
+
+def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
+    return table(status, anonymous=anonymous)
+
+
+EDITORS = {"commune_officer": 200, "commune_chief": 200, "province_admin": 200,
+           "system_admin": 200}
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    expected: dict[str, int]
+    data: dict | str | None = None
+    json: bool = False
+    headers: dict = field(default_factory=dict)
+
+
+def edit_page(path: str) -> Route:
+    return Route("get", path, table(403, anonymous=302, **EDITORS))
+
+
+def api_write(method: str, path: str, body: str, ok: int) -> Route:
+    return Route(method, path, table(403, anonymous=401, **{k: ok for k in EDITORS}),
+                 data=body, json=True)
+
+
+# Django URL pattern names and OpenAPI operation ids → the request and expected statuses.
+ROUTES: dict[str, Route] = {
+    # Pages
+    "home": Route("get", "/", everyone(200)),
+    "set-language": Route("post", "/language/", everyone(302), data={"language": "en"}),
+    "login": Route("get", "/accounts/login/", table(302, anonymous=200)),
+    "logout": Route("post", "/accounts/logout/", everyone(302)),
+    "password-change": Route("get", "/accounts/password/", signed_in(200)),
+    "two-factor": Route("get", "/accounts/two-factor/", signed_in(302)),
+    "tokens": Route("get", "/accounts/tokens/", signed_in(200)),
+    "unit-search": Route("get", "/search/?q=Tri+Quang", everyone(200)),
+    "unit-detail": Route("get", "/units/legacy/02935/", everyone(200)),
+    "commune-home": Route("get", f"/communes/{IA_KRAI}/", everyone(200)),
+    "commune-settings": edit_page(f"/communes/{IA_KRAI}/settings/"),
+    "village-new": edit_page(f"/communes/{IA_KRAI}/villages/new/"),
+    "place-new": edit_page(f"/communes/{IA_KRAI}/places/new/"),
+    "jobs": Route("get", "/staff/jobs/", table(302, system_admin=200)),
+    "admin": Route("get", "/admin/", table(302, system_admin=200)),
+    "api-v1:api-root": Route("get", "/api/v1/", everyone(404)),
+    "api-v1:openapi-json": Route("get", "/api/v1/openapi.json", everyone(200)),
+    "api-v1:openapi-view": Route("get", "/api/v1/docs", everyone(200)),
+    # API operations (operationId)
+    "safecommune_api_system_health": Route("get", "/api/v1/health", everyone(200)),
+    "safecommune_api_territory_unit_list": Route("get", "/api/v1/units?q=Ia+Krai",
+                                                 everyone(200)),
+    "safecommune_api_territory_unit_resolve": Route(
+        "get", "/api/v1/units/resolve?structure=legacy&code=02935", everyone(200)),
+    "safecommune_api_territory_unit_detail": Route("get", "/api/v1/units/2025/52",
+                                                   everyone(200)),
+    "safecommune_api_communes_commune_detail": Route("get", f"/api/v1/communes/{IA_KRAI}",
+                                                     everyone(200)),
+    "safecommune_api_communes_village_list": Route(
+        "get", f"/api/v1/communes/{IA_KRAI}/villages", everyone(200)),
+    "safecommune_api_communes_place_list": Route("get", f"/api/v1/communes/{IA_KRAI}/places",
+                                                 everyone(200)),
+    "safecommune_api_communes_village_create": api_write(
+        "post", f"/api/v1/communes/{IA_KRAI}/villages", '{"name": "Làng Ma Trận"}', 201),
+    "safecommune_api_communes_place_create": api_write(
+        "post", f"/api/v1/communes/{IA_KRAI}/places",
+        '{"name": "Trạm Ma Trận", "kind": "agency"}', 201),
+    "safecommune_api_communes_commune_settings_patch": api_write(
+        "patch", f"/api/v1/communes/{IA_KRAI}/settings", '{"is_remote": true}', 200),
+}
+
+
+
+def make_persona(name: str, make_user, units):
+    """A user for the persona, holding its role on Ia Krái (or Gia Lai, or Hải Sơn)."""
+    if name == ANON:
+        return None
+    if name == OTHER_COMMUNE_OFFICER:
+        return make_user(Role.COMMUNE_OFFICER, units("2025", HAI_SON))
+    if name in (Role.PROVINCE_VIEWER, Role.PROVINCE_ADMIN):
+        return make_user(name, units("2025", GIA_LAI))
+    if name == Role.SYSTEM_ADMIN:
+        return make_user(name, is_staff=True, is_superuser=True)
+    return make_user(name, units("2025", IA_KRAI))
+
+
+def call(client, route: Route):
+    kwargs = dict(route.headers)
+    if route.json:
+        kwargs["content_type"] = "application/json"
+    method = getattr(client, route.method)
+    if route.data is None:
+        return method(route.path, **kwargs)
+    return method(route.path, route.data, **kwargs)
