@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from safecommune.api.main import api
+from safecommune.core import audit_views
 from safecommune.core import views as core_views
 
 urlpatterns = [
@@ -10,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("safecommune.accounts.urls")),
     path("", include("safecommune.territory.urls")),
     path("staff/jobs/", include("safecommune.worker.urls")),
+    path("staff/audit/", audit_views.audit_log, name="audit-log"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

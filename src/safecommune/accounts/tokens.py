@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecommune.accounts.models import ApiToken
+from safecommune.core.audit import audit_append
 from safecommune.core.errors import DomainError
 
 DEFAULT_DAYS = 90
@@ -61,6 +62,8 @@ def token_create(*, user, name: str, days: int = DEFAULT_DAYS, actor=None) -> Is
     row = ApiToken.objects.create(user=user, name=name, prefix=prefix,
                                   digest=token_digest(secret), created_by=actor or user,
                                   expires_at=timezone.now() + timedelta(days=days))
+    audit_append(action="token.create", actor=actor or user, obj=row,
+                 details={"user_id": user.pk, "days": days})
     return IssuedToken(row, secret)
 
 
@@ -69,6 +72,8 @@ def token_revoke(*, token: ApiToken, actor=None) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit_append(action="token.revoke", actor=actor, obj=token,
+                     details={"user_id": token.user_id})
     return token
 
 
