@@ -110,3 +110,28 @@ def test_demo_prints_the_admin_login_and_keeps_the_password(db, settings):
     from django.contrib.auth import get_user_model
     admin = get_user_model().objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(first.group(2))
+
+
+def test_demo_creates_every_persona_once_with_working_tokens(db, capsys):
+    from django.core.management import call_command
+
+    from safecommune.accounts.models import ApiToken, RoleAssignment, User
+    from safecommune.accounts.tokens import token_authenticate
+
+    call_command("demo")
+    first = capsys.readouterr().out
+    call_command("demo")
+    second = capsys.readouterr().out
+    logins = [line.split(" · ")[0].strip() for line in first.splitlines()
+              if line.startswith("  ") and " / sc_" in line]
+    assert len(logins) == 9 * 4 + 4 + 1
+    assert sorted(logins) == sorted(line.split(" · ")[0].strip() for line in second.splitlines()
+                                    if line.startswith("  ") and " / sc_" in line)
+    username, _password, token = logins[0].split(" / ")
+    assert token_authenticate(token) == User.objects.get(username=username)
+    assert ApiToken.objects.count() == len(logins)
+    assert RoleAssignment.objects.filter(user__username="iakrai.officer",
+                                         role="commune_officer",
+                                         unit__code="23776").exists()
+    assert RoleAssignment.objects.filter(user__username="quangtri.admin",
+                                         role="province_admin", unit__code="44").exists()

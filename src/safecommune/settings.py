@@ -39,7 +39,10 @@ def read_or_create_secret(filename: str, env_name: str, nbytes: int = 48) -> str
         return from_env
     path = VAR_DIR / filename
     if path.exists():
-        return path.read_text().strip()
+        value = path.read_text().strip()
+        if value:
+            return value
+        path.unlink()  # an empty file (a crash mid-write) is replaced, never used as a key
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(nbytes)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

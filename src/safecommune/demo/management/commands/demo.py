@@ -13,6 +13,7 @@ from django.db import transaction
 
 from safecommune.accounts.models import RoleAssignment
 from safecommune.accounts.roles import Role
+from safecommune.demo.personas import seed_demo_personas
 from safecommune.demo.seed import seed_demo_territories
 from safecommune.territory.models import AdministrativeUnit
 
@@ -32,6 +33,13 @@ class Command(BaseCommand):
         username, password, created = self.demo_admin()
         note = "created" if created else "existing"
         self.stdout.write(f"Demo admin ({note}): {username} / {password}")
+        self.stdout.write("Demo logins (username / password / API token · role · unit):")
+        for login in seed_demo_personas():
+            self.stdout.write(f"  {login.username} / {login.password} / {login.token} · "
+                              f"{login.role} · {login.unit}")
+        self.stdout.write("Logins and tokens are kept in var/demo-logins.json. The demo runs "
+                          "without the staff second factor (make demo sets "
+                          "SAFECOMMUNE_DEMO_WITHOUT_2FA=1).")
 
     @transaction.atomic
     def demo_admin(self) -> tuple[str, str, bool]:
