@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 
 from safecommune.core.audit import (
     AuditOutsideTransaction,
-    _signed_message,
     audit_append,
     audit_append_bulk,
     audit_entries_for,
@@ -25,6 +24,7 @@ from safecommune.core.audit import (
     entry_hash,
     key_fingerprint,
     rows_digest,
+    signed_message,
     signing_key,
     signing_key_path,
 )
@@ -156,9 +156,10 @@ def test_a_refused_write_leaves_no_entry(ia_krai):
 
 @pytest.mark.parametrize("details", [
     {"password": "x"}, {"new_secret": "x"}, {"token": "abc"}, {"informant_name": "A"},
-    {"nested": {"phone": "0905"}}, {"ratio": 0.5}, {"when": object()},
+    {"nested": {"phone": "0905"}}, {"ratio": 0.5}, {"when": object()}, {"name": "a\x00b"},
+    {"a\x00": 1}, {"name": "\ud800"},
 ])
-def test_details_refuse_secrets_personal_data_and_floats(ia_krai, details):
+def test_details_refuse_secrets_personal_data_floats_and_unstorable_text(ia_krai, details):
     with pytest.raises((ValueError, TypeError)):
         audit_append(action="test.step", commune=ia_krai, details=details)
 
@@ -175,7 +176,8 @@ def test_an_action_names_entity_and_verb(ia_krai, action):
 
 
 json_leaves = st.one_of(st.none(), st.booleans(), st.integers(-(2 ** 62), 2 ** 62),
-                        st.text(max_size=20))
+                        st.text(st.characters(exclude_characters="\x00",
+                                              exclude_categories=("Cs",)), max_size=20))
 json_details = st.dictionaries(
     st.text(alphabet="abcdefgh_", min_size=1, max_size=6),
     st.recursive(json_leaves, lambda inner: st.lists(inner, max_size=3)
@@ -374,7 +376,7 @@ def test_a_signed_head_verifies_with_the_public_key_of_the_key_file(ia_krai, key
     public = private.public_key()
     assert signature.key_fingerprint == key_fingerprint(public)
     assert signature.hash == AuditEntry.objects.get(chain=signature.chain, seq=5).hash
-    public.verify(bytes.fromhex(signature.signature), _signed_message(
+    public.verify(bytes.fromhex(signature.signature), signed_message(
         chain_key=f"commune:{IA_KRAI}", seq=5, head_hash=signature.hash,
         signed_at=signature.signed_at))
 

@@ -11,7 +11,9 @@ from safecommune.territory.models import (
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Units and the mapping come from `safecommune territory load`; not edited by hand."""
+    """Read-only in the admin: units and the mapping come from `safecommune territory load`;
+    villages, places and settings change through the commune pages and the API, whose services
+    write the audit entry."""
 
     def has_add_permission(self, request):
         return False
@@ -46,14 +48,14 @@ class UnitBoundaryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CommuneSettings)
-class CommuneSettingsAdmin(admin.ModelAdmin):
+class CommuneSettingsAdmin(ReadOnlyAdmin):
     list_display = ("commune", "duty_hotline", "is_remote", "public_pages_open")
     raw_id_fields = ("commune",)
     readonly_fields = ("created_by", "modified_by")
 
 
 @admin.register(Village)
-class VillageAdmin(admin.ModelAdmin):
+class VillageAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "commune", "former_unit", "archived_at")
     list_filter = ("kind",)
     raw_id_fields = ("commune", "former_unit")
@@ -62,7 +64,7 @@ class VillageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Place)
-class PlaceAdmin(admin.ModelAdmin):
+class PlaceAdmin(ReadOnlyAdmin):
     list_display = ("name", "kind", "commune", "village", "archived_at")
     list_filter = ("kind",)
     raw_id_fields = ("commune", "village")

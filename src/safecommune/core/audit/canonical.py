@@ -92,6 +92,7 @@ def _check_details(value, path: str) -> None:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise TypeError(f"{path}: keys must be strings")
+            _check_text(key, path)
             lowered = key.lower()
             if lowered in FORBIDDEN_KEYS or any(p in lowered for p in FORBIDDEN_KEY_PARTS):
                 raise ValueError(f"{path}.{key}: audit details never hold secrets or personal "
@@ -104,8 +105,16 @@ def _check_details(value, path: str) -> None:
         # PostgreSQL's jsonb rewrites some floats (1e16 → 10000000000000000), which would
         # change the hash; audit details are ids, counts and names, so floats are refused.
         raise TypeError(f"{path}: floats are not allowed in audit details; pass a string")
-    elif not (value is None or isinstance(value, (str, int, bool, date, Decimal, UUID))):
+    elif isinstance(value, str):
+        _check_text(value, path)
+    elif not (value is None or isinstance(value, (int, bool, date, Decimal, UUID))):
         raise TypeError(f"{path}: {type(value).__name__} is not allowed in audit details")
+
+
+def _check_text(text: str, path: str) -> None:
+    # PostgreSQL's jsonb cannot hold U+0000; refused on both databases alike.
+    if "\x00" in text:
+        raise ValueError(f"{path}: NUL characters are not allowed in audit details")
 
 
 def normalize_details(details: dict | None) -> dict:
