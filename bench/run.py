@@ -1,0 +1,140 @@
+"""Run every benchmark on SQLite and PostgreSQL, write ``bench/results/<date>.json`` and print a
+table. ``make bench`` calls this; see ``bench/README.md``.
+
+Each (benchmark, database) pair runs in its own child process on its own fresh database
+(Django is set up once per process, and one benchmark's writes must not colour another's).
+The runs are sequential so they do not compete for the CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from common import VENDORS, machine  # noqa: E402
+
+BENCHMARKS = ("territory_load", "unit_search")
+
+
+def run_child(name: str, vendor: str) -> dict:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    try:
+        started = time.perf_counter()
+        proc = subprocess.run([sys.executable, str(HERE / f"{name}.py"), "--db", vendor,
+                               "--out", str(out)], cwd=HERE.parent, text=True,
+                              capture_output=True)
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip().splitlines()[-20:],
+                    "wall_s": round(time.perf_counter() - started, 1)}
+        return json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def table(results: dict) -> str:
+    rows = [("benchmark", "db", "measure", "ours", "baseline", "ratio", "target", "ok")]
+    for vendor in results["databases"]:
+        load = results["territory_load"].get(vendor)
+        if load and "error" not in load:
+            rows.append(("territory_load", vendor, "first load (s)", f"{load['first_load_s']:.2f}",
+                         f"{load['baseline_bulk_create_s']:.2f}",
+                         f"{load['ratio_first_load_to_baseline']:.2f}", "< 60 s",
+                         _ok(load["first_load_s"] < load["target_s"])))
+            rows.append(("territory_load", vendor, "second load (s)",
+                         f"{load['second_load_s']:.2f}", f"{load['baseline_bulk_create_s']:.2f}",
+                         f"{load['ratio_second_load_to_baseline']:.2f}", "< 60 s",
+                         _ok(load["second_load_s"] < load["target_s"])))
+        elif load:
+            rows.append(("territory_load", vendor, "ERROR", "", "", "", "", "no"))
+        search = results["unit_search"].get(vendor)
+        if search and "error" not in search:
+            for state, s in search["states"].items():
+                label = "" if len(search["states"]) == 1 else f" [{state}]"
+                target = "≤ 10 ms" if vendor == "postgres" else "(info)"
+                ok = _ok(s["meets_target"]) if vendor == "postgres" else ""
+                rows.append(("unit_search", vendor, f"p50 ms{label}", f"{s['ours']['p50_ms']:.2f}",
+                             f"{s['baseline_ilike']['p50_ms']:.2f}", f"{s['ratio_p50']:.2f}",
+                             "", ""))
+                rows.append(("unit_search", vendor, f"p95 ms{label}", f"{s['ours']['p95_ms']:.2f}",
+                             f"{s['baseline_ilike']['p95_ms']:.2f}", f"{s['ratio_p95']:.2f}",
+                             target, ok))
+            rows.append(("unit_search", vendor, "recall", f"{search['recall_ours']:.3f}",
+                         f"{search['recall_baseline']:.3f}",
+                         f"{search['recall_difference']:+.3f}", "", ""))
+        elif search:
+            rows.append(("unit_search", vendor, "ERROR", "", "", "", "", "no"))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def extract_plans(results: dict) -> str:
+    """Move the full EXPLAIN ANALYZE plans out of the results (they keep a summary) into text."""
+    parts = [f"EXPLAIN (ANALYZE, BUFFERS) of unit_search's query, {results['date']}\n"]
+    for vendor, search in results.get("unit_search", {}).items():
+        for state, data in search.get("states", {}).items():
+            for label, example in data.get("explain", {}).get("examples", {}).items():
+                plan = example.pop("plan", None)
+                if plan:
+                    parts.append(f"== {vendor} [{state}] {label}: {example['query']!r}\n"
+                                 + "\n".join(plan) + "\n")
+    return "\n".join(parts)
+
+
+def _ok(value: bool) -> str:
+    return "yes" if value else "NO"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=VENDORS, action="append",
+                        help="only this database (repeatable); default both")
+    parser.add_argument("--only", choices=BENCHMARKS, action="append",
+                        help="only this benchmark (repeatable); default all")
+    parser.add_argument("--out", help="result file (default bench/results/<today>.json)")
+    args = parser.parse_args(argv)
+    vendors = args.db or list(VENDORS)
+    names = args.only or list(BENCHMARKS)
+    today = dt.date.today().isoformat()
+    results: dict = {"date": today, "machine": machine(), "databases": vendors}
+    started = time.perf_counter()
+    for name in names:
+        results[name] = {}
+        for vendor in vendors:
+            print(f"… {name} on {vendor}", file=sys.stderr, flush=True)
+            results[name][vendor] = run_child(name, vendor)
+    for name in BENCHMARKS:
+        results.setdefault(name, {})
+    results["wall_s"] = round(time.perf_counter() - started, 1)
+    results["loadavg_end"] = machine()["loadavg"]
+    out = Path(args.out) if args.out else HERE / "results" / f"{today}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    plans = out.with_name(out.stem + "-plans.txt")
+    plans.write_text(extract_plans(results), encoding="utf-8")
+    out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results))
+    m = results["machine"]
+    print(f"\nmachine: {m['nproc']} CPUs, {m['memory_gib']} GiB; load average at start "
+          f"{m['loadavg']}, at end {results['loadavg_end']}; {results['wall_s']} s")
+    print(f"written {out} and {plans.name}")
+    failed = [f"{n}/{v}" for n in names for v in vendors if "error" in results[n][v]]
+    for item in failed:
+        name, vendor = item.split("/")
+        print(f"\n{item} failed:\n" + "\n".join(results[name][vendor]["error"]), file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
