@@ -150,7 +150,8 @@ def standalone(bench, argv: list[str] | None = None) -> None:
     import argparse
     import json
 
-    parser = argparse.ArgumentParser(description=(bench.__module__ or "").strip())
+    doc = (sys.modules[bench.__module__].__doc__ or "").strip()
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--db", choices=VENDORS, default="postgres")
     parser.add_argument("--out", help="write the JSON result here instead of printing it")
     args = parser.parse_args(argv)

@@ -1,5 +1,6 @@
-"""Run every benchmark on SQLite and PostgreSQL, write ``bench/results/<date>.json`` and print a
-table. ``make bench`` calls this; see ``bench/README.md``.
+"""Run every benchmark (on SQLite and PostgreSQL where it applies), write
+``bench/results/<date>.json`` and print a table. ``make bench`` calls this; see
+``bench/README.md``.
 
 Each (benchmark, database) pair runs in its own child process on its own fresh database
 (Django is set up once per process, and one benchmark's writes must not colour another's).
@@ -22,20 +23,31 @@ sys.path.insert(0, str(HERE))
 
 from common import VENDORS, machine  # noqa: E402
 
-BENCHMARKS = ("territory_load", "unit_search")
+# benchmark → the databases it runs on
+BENCHMARKS = {
+    "territory_load": VENDORS,
+    "unit_search": VENDORS,
+    "audit_append": ("postgres",),  # its own CLI: prints JSON with --json
+}
 
 
 def run_child(name: str, vendor: str) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
+    if name == "audit_append":
+        command = [sys.executable, str(HERE / f"{name}.py"), "--json"]
+    else:
+        command = [sys.executable, str(HERE / f"{name}.py"), "--db", vendor, "--out", str(out)]
     try:
         started = time.perf_counter()
-        proc = subprocess.run([sys.executable, str(HERE / f"{name}.py"), "--db", vendor,
-                               "--out", str(out)], cwd=HERE.parent, text=True,
-                              capture_output=True)
+        proc = subprocess.run(command, cwd=HERE.parent, text=True, capture_output=True)
         if proc.returncode != 0:
             return {"error": proc.stderr.strip().splitlines()[-20:],
                     "wall_s": round(time.perf_counter() - started, 1)}
+        if name == "audit_append":
+            result = json.loads(proc.stdout)
+            result["wall_s"] = round(time.perf_counter() - started, 1)
+            return result
         return json.loads(out.read_text(encoding="utf-8"))
     finally:
         out.unlink(missing_ok=True)
@@ -73,6 +85,14 @@ def table(results: dict) -> str:
                          f"{search['recall_difference']:+.3f}", "", ""))
         elif search:
             rows.append(("unit_search", vendor, "ERROR", "", "", "", "", "no"))
+        audit = results.get("audit_append", {}).get(vendor)
+        if audit and "error" not in audit:
+            for row in audit["scenarios"]:
+                rows.append(("audit_append", vendor, f"{row['scenario']} (/s)",
+                             f"{row['audit_per_s']:.0f}", f"{row['baseline_per_s']:.0f}",
+                             f"{row['ratio_audit_to_baseline']:.2f}", "", ""))
+        elif audit:
+            rows.append(("audit_append", vendor, "ERROR", "", "", "", "", "no"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in rows]
@@ -113,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         results[name] = {}
         for vendor in vendors:
+            if vendor not in BENCHMARKS[name]:
+                continue
             print(f"… {name} on {vendor}", file=sys.stderr, flush=True)
             results[name][vendor] = run_child(name, vendor)
     for name in BENCHMARKS:
@@ -129,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nmachine: {m['nproc']} CPUs, {m['memory_gib']} GiB; load average at start "
           f"{m['loadavg']}, at end {results['loadavg_end']}; {results['wall_s']} s")
     print(f"written {out} and {plans.name}")
-    failed = [f"{n}/{v}" for n in names for v in vendors if "error" in results[n][v]]
+    failed = [f"{n}/{v}" for n in names for v in results[n] if "error" in results[n][v]]
     for item in failed:
         name, vendor = item.split("/")
         print(f"\n{item} failed:\n" + "\n".join(results[name][vendor]["error"]), file=sys.stderr)
