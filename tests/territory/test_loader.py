@@ -114,3 +114,22 @@ def test_loading_repairs_edited_rows_and_mapping(units):
     assert report.updated == 1 and report.successions_created == 1
     tri_quang.refresh_from_db()
     assert tri_quang.name == "Xã Trì Quang" and tri_quang.name_key == "xa tri quang"
+
+
+def test_search_indexes_are_flushed_after_a_load(db):
+    """On PostgreSQL the trigram indexes hold no pending entries after a load."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip("GIN pending lists exist only on PostgreSQL")
+    from safecommune.territory.loader import SEARCH_INDEXES
+
+    AdministrativeUnit.objects.filter(code="02935", structure="legacy").update(name="Xã Khác")
+    territory_load()
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        for name in SEARCH_INDEXES:
+            cursor.execute("SELECT pending_tuples FROM pgstatginindex(%s::regclass)", [name])
+            assert cursor.fetchone()[0] == 0, name

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from safecommune.core.audit import audit_append_bulk
+from safecommune.core.dbfeatures import refresh_search_indexes
 from safecommune.core.text import fold, phonetic
 from safecommune.territory.models import AdministrativeUnit, Level, Structure, UnitSuccession
 
@@ -265,5 +266,11 @@ class TerritoryLoader:
         report.successions_deleted = len(stale)
 
 
+SEARCH_INDEXES = ["unit_name_key_trgm", "unit_phonetic_key_trgm"]
+
+
 def territory_load(progress: Callable[[str], None] | None = None) -> LoadReport:
-    return TerritoryLoader(progress).load()
+    report = TerritoryLoader(progress).load()
+    if report.changed_rows:
+        refresh_search_indexes(AdministrativeUnit._meta.db_table, SEARCH_INDEXES)
+    return report
