@@ -32,6 +32,11 @@ def test_vietnamese_and_russian_spellings_share_a_phonetic_key(spelling):
     ("Бао Тханг", "Bảo Thắng"),
     ("Лаокай", "Lào Cai"),
     ("Тхань", "Thạnh"),
+    ("Тханьхоа", "Thanh Hóa"),
+    ("Кханьхоа", "Khánh Hòa"),
+    ("Лонгхай", "Long Hải"),
+    ("Зялай", "Gia Lai"),
+    ("Нгиа", "Nghĩa"),
 ])
 def test_russian_transliterations_meet_the_vietnamese_name(russian, vietnamese):
     assert phonetic(russian) == phonetic(vietnamese)

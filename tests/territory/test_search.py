@@ -77,3 +77,15 @@ def test_overlong_query_is_refused_naming_the_field(db):
     with pytest.raises(DomainError) as caught:
         unit_search(query="x" * 101)
     assert caught.value.field == "q" and caught.value.rule == "max_length"
+
+
+def test_a_province_ranks_before_a_commune_of_the_same_name(db):
+    results = unit_search(query="Thanh Hóa", structure=Structure.CURRENT)
+    assert results[0].name == "Tỉnh Thanh Hóa"
+
+
+@pytest.mark.parametrize("query,name", [("Тханьхоа", "Tỉnh Thanh Hóa"),
+                                        ("Зялай", "Tỉnh Gia Lai"),
+                                        ("Кханьхоа", "Tỉnh Khánh Hòa")])
+def test_joined_and_kontsevich_russian_spellings_find_provinces(db, query, name):
+    assert name in [u.name for u in unit_search(query=query)]

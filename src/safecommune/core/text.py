@@ -45,9 +45,13 @@ _CYRILLIC_LETTERS = {
 CYRILLIC_CASE_ENDINGS = ("ами", "ями", "ом", "ем", "ой", "ей", "ах", "ях", "е", "а", "у", "я", "ю", "ы")
 
 # Applied in order to a folded, space-free Latin word.
+# Vietnamese writes ngh/gh only at the start of a syllable; a joined Russian spelling such as
+# "Лонгхай" (Long Hải) has n-g-h across two syllables, so these apply word-initially only.
+_ONSETS = [("ngh", "ng"), ("gh", "g")]
+# Vietnamese gi- before a vowel sounds z-; Russian writes it з (Зялай for Gia Lai).
+_GI_ONSET = re.compile(r"^gi(?=[aeiouy])")
+_ZI = re.compile(r"zi(?=[aeou])")
 _PHONETIC_RULES = [
-    ("ngh", "ng"),
-    ("gh", "g"),
     ("qu", "ku"),
     ("tr", "C"),
     ("ch", "C"),
@@ -92,14 +96,21 @@ def fold(text: str | None) -> str:
 
 
 def _phonetic_word(word: str) -> str:
+    word = _ZI.sub("z", _GI_ONSET.sub("z", word))
+    for old, new in _ONSETS:
+        if word.startswith(old):
+            word = new + word[len(old):]
+            break
     for old, new in _PHONETIC_RULES:
         word = word.replace(old, new)
-    return _DOUBLED.sub(r"\1", word).lower()
+    return word.lower()
 
 
 def phonetic(text: str | None) -> str:
-    """One space-free key shared by Vietnamese names and their Russian spellings."""
-    return "".join(_phonetic_word(word) for word in fold(text).split())
+    """One space-free key shared by Vietnamese names and their Russian spellings. Doubled
+    letters collapse across the joined key, since Russian may join syllables that meet on one
+    letter (Тханьхоа for Thanh Hóa)."""
+    return _DOUBLED.sub(r"\1", "".join(_phonetic_word(word) for word in fold(text).split()))
 
 
 def query_keys(text: str) -> list[str]:

@@ -84,9 +84,12 @@ def unit_search_queryset(*, query: str, structure: str | None = None, level: str
     )
     structure_rank = Case(When(structure=Structure.CURRENT, then=Value(0)), default=Value(1),
                           output_field=IntegerField())
+    level_rank = Case(When(level=Level.PROVINCE, then=Value(0)),
+                      When(level=Level.DISTRICT, then=Value(1)), default=Value(2),
+                      output_field=IntegerField())
     return (queryset.select_related("parent", "province")
-            .annotate(rank=rank, structure_rank=structure_rank)
-            .order_by("rank", "structure_rank", "level", "name_key", "code"))
+            .annotate(rank=rank, structure_rank=structure_rank, level_rank=level_rank)
+            .order_by("rank", "structure_rank", "level_rank", "name_key", "code"))
 
 
 def unit_search(*, query: str, structure: str | None = None, level: str | None = None,
