@@ -26,6 +26,24 @@ def _second_factor_only_where_tested(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits and lockouts live in the cache; every test starts with none.
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Counters (login-flood caps, public rate limits) live in the cache: each test starts at 0.
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from safecommune.territory.loader import territory_load

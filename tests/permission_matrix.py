@@ -7,6 +7,7 @@ table, so no later route can skip it. Personas come from ``safecommune.accounts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from safecommune.accounts.roles import OTHER_COMMUNE_OFFICER, PERSONAS, Role
@@ -33,6 +34,8 @@ def signed_in(status: int, anonymous: int = 302) -> dict[str, int]:
     return table(status, anonymous=anonymous)
 
 
+READERS = {"commune_officer": 200, "commune_chief": 200, "province_viewer": 200,
+           "province_admin": 200, "system_admin": 200}
 EDITORS = {"commune_officer": 200, "commune_chief": 200, "province_admin": 200,
            "system_admin": 200}
 
@@ -45,6 +48,17 @@ class Route:
     data: dict | str | None = None
     json: bool = False
     headers: dict = field(default_factory=dict)
+    # Makes the record the route needs; returns values for ``path.format(**values)``.
+    prepare: Callable[[], dict] | None = None
+
+
+def _feedback() -> dict:
+    from safecommune.outreach.services import feedback_submit
+    from safecommune.territory.models import AdministrativeUnit
+
+    commune = AdministrativeUnit.objects.get(structure="2025", code=IA_KRAI)
+    feedback, issued = feedback_submit(commune=commune, topic="question", text="Xin hỏi?")
+    return {"id": feedback.pk, "code": issued.code, "secret": issued.secret}
 
 
 def edit_page(path: str) -> Route:
@@ -78,6 +92,12 @@ ROUTES: dict[str, Route] = {
                                                      commune_chief=200, province_viewer=200,
                                                      province_admin=200, system_admin=200,
                                                      other_commune_officer=200)),
+    "feedback-new": Route("get", f"/communes/{IA_KRAI}/feedback/", everyone(200)),
+    "receipt-lookup": Route("get", "/receipts/", everyone(200)),
+    "feedback-inbox": Route("get", f"/communes/{IA_KRAI}/feedback/inbox/",
+                            table(404, anonymous=302, **READERS)),
+    "feedback-detail": Route("get", "/feedback/{id}/", table(404, anonymous=302, **READERS),
+                             prepare=_feedback),
     "api-v1:api-root": Route("get", "/api/v1/", everyone(404)),
     "api-v1:openapi-json": Route("get", "/api/v1/openapi.json", everyone(200)),
     "api-v1:openapi-view": Route("get", "/api/v1/docs", everyone(200)),
@@ -100,6 +120,21 @@ ROUTES: dict[str, Route] = {
     "safecommune_api_communes_place_create": api_write(
         "post", f"/api/v1/communes/{IA_KRAI}/places",
         '{"name": "Trạm Ma Trận", "kind": "agency"}', 201),
+    "safecommune_api_outreach_feedback_send": Route(
+        "post", f"/api/v1/communes/{IA_KRAI}/feedback", everyone(201),
+        data='{"topic": "question", "text": "Xin hỏi?"}', json=True),
+    "safecommune_api_outreach_feedback_follow": Route(
+        "post", "/api/v1/receipts/feedback", everyone(200), prepare=_feedback, json=True,
+        data='{{"code": "{code}", "secret": "{secret}"}}'),
+    "safecommune_api_outreach_feedback_add": Route(
+        "post", "/api/v1/receipts/feedback/messages", everyone(201), prepare=_feedback,
+        json=True, data='{{"code": "{code}", "secret": "{secret}", "text": "Thêm"}}'),
+    "safecommune_api_outreach_feedback_inbox": Route(
+        "get", f"/api/v1/communes/{IA_KRAI}/feedback", table(404, anonymous=401, **READERS)),
+    "safecommune_api_outreach_feedback_answer": Route(
+        "post", "/api/v1/feedback/{id}/answer",
+        table(404, anonymous=401, province_viewer=403, **{k: 201 for k in EDITORS}),
+        prepare=_feedback, json=True, data='{{"text": "Trả lời"}}'),
     "safecommune_api_communes_commune_settings_patch": api_write(
         "patch", f"/api/v1/communes/{IA_KRAI}/settings", '{"is_remote": true}', 200),
 }
@@ -124,6 +159,12 @@ def call(client, route: Route):
     if route.json:
         kwargs["content_type"] = "application/json"
     method = getattr(client, route.method)
-    if route.data is None:
-        return method(route.path, **kwargs)
-    return method(route.path, route.data, **kwargs)
+    path, data = route.path, route.data
+    if route.prepare is not None:
+        values = route.prepare()
+        path = path.format(**values)
+        if isinstance(data, str):
+            data = data.format(**values)
+    if data is None:
+        return method(path, **kwargs)
+    return method(path, data, **kwargs)

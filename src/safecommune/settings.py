@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "safecommune.core",
     "safecommune.accounts",
     "safecommune.territory",
+    "safecommune.receipts",
+    "safecommune.outreach",
     "safecommune.worker",
     "safecommune.api",
     "safecommune.demo",
@@ -162,6 +164,28 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safecommune.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Axes' log lines name a client by what it typed and its address; ours name neither.
+AXES_CLIENT_STR_CALLABLE = "safecommune.accounts.throttle.client_str_for_logs"
+
+# Wider caps on top (docs/decisions/0007-login-floods.md): one username failing from any
+# addresses, and one address failing on any usernames, within a window of 10 minutes.
+SAFECOMMUNE_LOGIN_USERNAME_LIMIT = int(os.environ.get("SAFECOMMUNE_LOGIN_USERNAME_LIMIT", "20"))
+SAFECOMMUNE_LOGIN_ADDRESS_LIMIT = int(os.environ.get("SAFECOMMUNE_LOGIN_ADDRESS_LIMIT", "50"))
+SAFECOMMUNE_LOGIN_FLOOD_SECONDS = int(os.environ.get("SAFECOMMUNE_LOGIN_FLOOD_SECONDS", "600"))
+
+# Counters of the caps above and of the public rate limits. Local memory is per process: a
+# server with several web processes sets SAFECOMMUNE_CACHE_URL to a Redis server
+# (redis://host:6379/0; needs the `redis` extra) so that they share the counts.
+SAFECOMMUNE_CACHE_URL = os.environ.get("SAFECOMMUNE_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+         "LOCATION": SAFECOMMUNE_CACHE_URL, "KEY_PREFIX": "safecommune"}
+        if SAFECOMMUNE_CACHE_URL else
+        {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+         "LOCATION": "safecommune"}
+    ),
+}
 
 # Sessions end after 30 idle minutes and, at the latest, 12 hours after sign-in.
 SESSION_IDLE_SECONDS = int(os.environ.get("SAFECOMMUNE_SESSION_IDLE_SECONDS", str(30 * 60)))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("language/", core_views.set_language, name="set-language"),
     path("accounts/", include("safecommune.accounts.urls")),
     path("", include("safecommune.territory.urls")),
+    path("", include("safecommune.outreach.urls")),
     path("staff/jobs/", include("safecommune.worker.urls")),
     path("staff/audit/", audit_views.audit_log, name="audit-log"),
     path("api/v1/", api.urls),

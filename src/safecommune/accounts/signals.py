@@ -1,5 +1,5 @@
-"""Sign-in bookkeeping: the session's sign-in time, and audit entries for every sign-in and
-every failed attempt (national chain)."""
+"""Sign-in bookkeeping: the session's sign-in time, audit entries for every sign-in and every
+failed attempt (national chain), and the failure counters of the login-flood caps."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import transaction
 from django.dispatch import receiver
 
+from safecommune.accounts import throttle
 from safecommune.accounts.middleware import SessionLimitsMiddleware
 from safecommune.core.audit import audit_append
 
@@ -32,3 +33,11 @@ def record_failed_sign_in(sender, credentials, request=None, **kwargs):
     with transaction.atomic():
         audit_append(action="login.failure", obj=known,
                      details={"known_user": known is not None})
+
+
+@receiver(user_login_failed)
+def count_failed_sign_in(sender, credentials, request=None, **kwargs):
+    # A failure without a request comes from code (a command, a test), not from a client.
+    if request is not None:
+        throttle.login_failure_count(request=request,
+                                     username=(credentials or {}).get("username") or "")

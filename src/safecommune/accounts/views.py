@@ -10,15 +10,23 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_otp import login as otp_login
 
-from safecommune.accounts import twofactor
+from safecommune.accounts import throttle, twofactor
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        # Checked before the password, so a refused attempt costs no hashing and writes nothing.
+        refusal = throttle.login_refusal(request=request,
+                                         username=request.POST.get("username", ""))
+        if refusal is not None:
+            return locked_out(request, refusal=refusal)
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -32,10 +40,36 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return "/"
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
-    message = _("Too many failed sign-in attempts. Wait 10 minutes, then try again.")
+def refusal_message(refusal: throttle.Refusal) -> str:
+    from django.conf import settings
+
+    minutes = max(1, -(-settings.SAFECOMMUNE_LOGIN_FLOOD_SECONDS // 60))
+    if refusal is throttle.Refusal.USERNAME:
+        return ngettext(
+            "This account had too many failed sign-in attempts from many places. To protect "
+            "it, every sign-in to it is refused for up to %(minutes)d minute, even with the "
+            "right password. Wait, then try again.",
+            "This account had too many failed sign-in attempts from many places. To protect "
+            "it, every sign-in to it is refused for up to %(minutes)d minutes, even with the "
+            "right password. Wait, then try again.", minutes) % {"minutes": minutes}
+    return ngettext(
+        "Too many failed sign-in attempts from your connection. Sign-ins from it are refused "
+        "for up to %(minutes)d minute. Wait, then try again.",
+        "Too many failed sign-in attempts from your connection. Sign-ins from it are refused "
+        "for up to %(minutes)d minutes. Wait, then try again.", minutes) % {"minutes": minutes}
+
+
+def locked_out(request, credentials=None, *args, refusal: throttle.Refusal | None = None,
+               **kwargs):
+    """The 429 answer to axes' lockout and to the wider caps of ``throttle``."""
+    if refusal is None:
+        rule = "locked_out"
+        message = _("Too many failed sign-in attempts. Wait 10 minutes, then try again.")
+    else:
+        rule = f"{refusal.value}_flood"
+        message = refusal_message(refusal)
     if request.path.startswith("/api/"):
-        return JsonResponse({"errors": [{"field": "username", "rule": "locked_out",
+        return JsonResponse({"errors": [{"field": "username", "rule": rule,
                                          "message": message}]}, status=429)
     return render(request, "core/error.html", {"status": 429, "message": message}, status=429)
 

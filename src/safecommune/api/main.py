@@ -12,6 +12,7 @@ from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 
 from safecommune.api.communes import router as communes_router
+from safecommune.api.outreach import router as outreach_router
 from safecommune.api.territory import router as territory_router
 from safecommune.api.system import router as system_router
 from safecommune.core.errors import DomainError, errors_of
@@ -91,3 +92,4 @@ def not_found(request, exc: Http404):
 api.add_router("/", system_router)
 api.add_router("/units", territory_router)
 api.add_router("/communes", communes_router)
+api.add_router("/", outreach_router)

@@ -27,6 +27,9 @@ class Command(BaseCommand):
         python = sys.executable
         web = [python, "-m", "gunicorn", "safecommune.wsgi:application", "--bind", bind,
                "--workers", str(workers), "--threads", str(threads), "--access-logfile", "-",
+               # No client address, user agent or referrer in the access log: anonymous
+               # senders must leave no trace (docs/decisions/0008-public-receipts.md).
+               "--access-logformat", '%(t)s "%(r)s" %(s)s %(b)s %(M)sms',
                "--graceful-timeout", "10"]
         children = [subprocess.Popen(web)]
         if not no_worker:

@@ -1,0 +1,98 @@
+"""Wider caps on failed sign-ins, above django-axes' lockout of one username from one address.
+
+- one username failing from many addresses: after ``SAFECOMMUNE_LOGIN_USERNAME_LIMIT``
+  failures within the window, every sign-in to that username is refused until the window ends;
+- one address trying many usernames: after ``SAFECOMMUNE_LOGIN_ADDRESS_LIMIT`` failures within
+  the window, every sign-in from that address is refused until the window ends.
+
+The window (``SAFECOMMUNE_LOGIN_FLOOD_SECONDS``) is fixed: it starts at the first failure and
+its counter disappears with it. Counters live only in the Django cache, under HMAC keys: the
+cache never holds a typed username or an address (docs/decisions/0007-login-floods.md).
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import unicodedata
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+KEY_SALT = "safecommune.accounts.throttle"
+
+
+class Refusal(enum.Enum):
+    USERNAME = "username"
+    ADDRESS = "address"
+
+
+def client_address(request) -> str:
+    """The address axes uses, so both layers agree; an IPv6 client counts by its /64, which
+    one subscriber usually holds whole."""
+    from axes.helpers import get_client_ip_address
+
+    raw = get_client_ip_address(request) or ""
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return raw
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _normalise_username(username: str) -> str:
+    # The sign-in form applies NFKC; case folding makes "Dan" and "DAN" one target.
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()
+
+
+def _key(kind: str, value: str) -> str:
+    digest = salted_hmac(KEY_SALT, f"{kind}:{value}", algorithm="sha256").hexdigest()
+    return f"login-flood:{kind}:{digest[:40]}"
+
+
+def _keys(request, username: str) -> dict[Refusal, str]:
+    return {
+        Refusal.USERNAME: _key("username", _normalise_username(username)),
+        Refusal.ADDRESS: _key("address", client_address(request)),
+    }
+
+
+def _limits() -> dict[Refusal, int]:
+    return {
+        Refusal.USERNAME: settings.SAFECOMMUNE_LOGIN_USERNAME_LIMIT,
+        Refusal.ADDRESS: settings.SAFECOMMUNE_LOGIN_ADDRESS_LIMIT,
+    }
+
+
+def login_refusal(*, request, username: str) -> Refusal | None:
+    """Why a sign-in must be refused before the password is checked, or None."""
+    keys = _keys(request, username)
+    counts = cache.get_many(list(keys.values()))
+    limits = _limits()
+    for refusal in (Refusal.USERNAME, Refusal.ADDRESS):
+        if counts.get(keys[refusal], 0) >= limits[refusal]:
+            return refusal
+    return None
+
+
+def login_failure_count(*, request, username: str) -> None:
+    """Count one failed sign-in against the username and the address."""
+    window = settings.SAFECOMMUNE_LOGIN_FLOOD_SECONDS
+    for key in _keys(request, username).values():
+        if cache.add(key, 1, window):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr: this failure opens a new window
+            cache.add(key, 1, window)
+
+
+def client_str_for_logs(username, ip_address, user_agent, path_info, request) -> str:
+    """How django-axes names a client in its log lines (AXES_CLIENT_STR_CALLABLE): by the
+    path only, never by the typed username or the address."""
+    return f"a client on {path_info}"
