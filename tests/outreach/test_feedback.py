@@ -229,3 +229,20 @@ def test_staff_answer_in_the_browser(client, make_user, units):
     assert feedback.status == "closed"
     bad = client.post(f"/feedback/{feedback.pk}/", {"text": ""})
     assert bad.status_code == 400
+
+
+def test_token_of_another_communes_officer_sees_none_of_this_communes_records(client, make_user,
+                                                                               units):
+    from safecommune.accounts.tokens import token_create
+
+    send(client)
+    feedback = Feedback.objects.get()
+    other = make_user(Role.COMMUNE_OFFICER, units("2025", "06724"))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=other, name='x').secret}"}
+    assert client.get(f"{API}/communes/{IA_KRAI}/feedback", **auth).status_code == 404
+    response = client.post(f"{API}/feedback/{feedback.pk}/answer", json.dumps({"text": "x"}),
+                           content_type="application/json", **auth)
+    assert response.status_code == 404
+    missing = client.post(f"{API}/feedback/999999/answer", json.dumps({"text": "x"}),
+                          content_type="application/json", **auth)
+    assert missing.status_code == 404 and missing.json() == response.json()
