@@ -36,14 +36,6 @@ def _empty_cache():
     yield
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Counters (login-flood caps, public rate limits) live in the cache: each test starts at 0.
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from safecommune.territory.loader import territory_load

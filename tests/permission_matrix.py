@@ -61,6 +61,24 @@ def _feedback() -> dict:
     return {"id": feedback.pk, "code": issued.code, "secret": issued.secret}
 
 
+def _person() -> dict:
+    from datetime import date
+
+    from safecommune.residents.services import household_create, person_create
+    from safecommune.territory.models import AdministrativeUnit
+
+    commune = AdministrativeUnit.objects.get(structure="2025", code=IA_KRAI)
+    person = person_create(actor=None, unit=commune, full_name="Rơ Mah Ma Trận",
+                           birth_date=date(1990, 5, 1), sex="female")
+    household = household_create(actor=None, unit=commune, address="Thôn Ma Trận")
+    return {"id": person.pk, "household": household.pk}
+
+
+def _household() -> dict:
+    values = _person()
+    return {"id": values["household"], "person": values["id"]}
+
+
 def edit_page(path: str) -> Route:
     return Route("get", path, table(403, anonymous=302, **EDITORS))
 
@@ -98,6 +116,15 @@ ROUTES: dict[str, Route] = {
                             table(404, anonymous=302, **READERS)),
     "feedback-detail": Route("get", "/feedback/{id}/", table(404, anonymous=302, **READERS),
                              prepare=_feedback),
+    "residents-home": Route("get", "/residents/", table(403, anonymous=302,
+                                                       other_commune_officer=200, **READERS)),
+    "person-new": edit_page(f"/residents/persons/new/?commune={IA_KRAI}"),
+    "person-detail": Route("get", "/residents/persons/{id}/",
+                           table(404, anonymous=302, **READERS), prepare=_person),
+    "household-new": edit_page(f"/residents/households/new/?commune={IA_KRAI}"),
+    "household-detail": Route("get", "/residents/households/{id}/",
+                              table(404, anonymous=302, **READERS), prepare=_household),
+    "my-household": Route("get", "/residents/my-household/", signed_in(200)),
     "api-v1:api-root": Route("get", "/api/v1/", everyone(404)),
     "api-v1:openapi-json": Route("get", "/api/v1/openapi.json", everyone(200)),
     "api-v1:openapi-view": Route("get", "/api/v1/docs", everyone(200)),
@@ -135,6 +162,25 @@ ROUTES: dict[str, Route] = {
         "post", "/api/v1/feedback/{id}/answer",
         table(404, anonymous=401, province_viewer=403, **{k: 201 for k in EDITORS}),
         prepare=_feedback, json=True, data='{{"text": "Trả lời"}}'),
+    "safecommune_api_residents_person_list": Route("get", "/api/v1/persons?q=ma+tran",
+                                                   table(200, anonymous=401)),
+    "safecommune_api_residents_person_detail": Route(
+        "get", "/api/v1/persons/{id}", table(404, anonymous=401, **READERS), prepare=_person),
+    "safecommune_api_residents_person_create": api_write(
+        "post", "/api/v1/persons", '{"unit": "%s", "full_name": "Nguyễn Văn Ma Trận", '
+        '"birth_date": "1990-01-01", "sex": "male"}' % IA_KRAI, 201),
+    "safecommune_api_residents_household_list": Route("get", "/api/v1/households",
+                                                      table(200, anonymous=401)),
+    "safecommune_api_residents_household_detail": Route(
+        "get", "/api/v1/households/{id}", table(404, anonymous=401, **READERS),
+        prepare=_household),
+    "safecommune_api_residents_household_create": api_write(
+        "post", "/api/v1/households", '{"unit": "%s", "address": "Thôn Ma Trận"}' % IA_KRAI,
+        201),
+    "safecommune_api_residents_household_add_member": Route(
+        "post", "/api/v1/households/{id}/members",
+        table(404, anonymous=401, province_viewer=403, **{k: 201 for k in EDITORS}),
+        prepare=_household, json=True, data='{{"person_id": {person}, "relation": "head"}}'),
     "safecommune_api_communes_commune_settings_patch": api_write(
         "patch", f"/api/v1/communes/{IA_KRAI}/settings", '{"is_remote": true}', 200),
 }

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "safecommune.territory",
     "safecommune.receipts",
     "safecommune.outreach",
+    "safecommune.residents",
     "safecommune.worker",
     "safecommune.api",
     "safecommune.demo",
@@ -164,8 +165,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safecommune.accounts.views.locked_out"
 AXES_VERBOSE = False
-# Axes' log lines name a client by what it typed and its address; ours name neither.
-AXES_CLIENT_STR_CALLABLE = "safecommune.accounts.throttle.client_str_for_logs"
 
 # Wider caps on top (docs/decisions/0007-login-floods.md): one username failing from any
 # addresses, and one address failing on any usernames, within a window of 10 minutes.

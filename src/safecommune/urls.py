@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("safecommune.accounts.urls")),
     path("", include("safecommune.territory.urls")),
     path("", include("safecommune.outreach.urls")),
+    path("residents/", include("safecommune.residents.urls")),
     path("staff/jobs/", include("safecommune.worker.urls")),
     path("staff/audit/", audit_views.audit_log, name="audit-log"),
     path("api/v1/", api.urls),

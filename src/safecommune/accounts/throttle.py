@@ -1,7 +1,8 @@
 """Wider caps on failed sign-ins, above django-axes' lockout of one username from one address.
 
 - one username failing from many addresses: after ``SAFECOMMUNE_LOGIN_USERNAME_LIMIT``
-  failures within the window, every sign-in to that username is refused until the window ends;
+  failures within the window, every sign-in to that username is refused until the window ends
+  (each address adds at most ``AXES_FAILURE_LIMIT`` failures to it);
 - one address trying many usernames: after ``SAFECOMMUNE_LOGIN_ADDRESS_LIMIT`` failures within
   the window, every sign-in from that address is refused until the window ends.
 
@@ -80,19 +81,22 @@ def login_refusal(*, request, username: str) -> Refusal | None:
     return None
 
 
+def _increment(key: str, window: int) -> int:
+    if cache.add(key, 1, window):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr: this failure opens a new window
+        cache.add(key, 1, window)
+        return 1
+
+
 def login_failure_count(*, request, username: str) -> None:
-    """Count one failed sign-in against the username and the address."""
+    """Count one failed sign-in against the address and, within limits, the username."""
     window = settings.SAFECOMMUNE_LOGIN_FLOOD_SECONDS
-    for key in _keys(request, username).values():
-        if cache.add(key, 1, window):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr: this failure opens a new window
-            cache.add(key, 1, window)
-
-
-def client_str_for_logs(username, ip_address, user_agent, path_info, request) -> str:
-    """How django-axes names a client in its log lines (AXES_CLIENT_STR_CALLABLE): by the
-    path only, never by the typed username or the address."""
-    return f"a client on {path_info}"
+    name, address = _normalise_username(username), client_address(request)
+    _increment(_key("address", address), window)
+    # One address adds at most axes' own limit to a username's count: the username cap is for
+    # failures from many addresses, so that one address alone cannot close an account.
+    if _increment(_key("pair", f"{name}\x00{address}"), window) <= settings.AXES_FAILURE_LIMIT:
+        _increment(_key("username", name), window)

@@ -13,6 +13,7 @@ from ninja.parser import Parser
 
 from safecommune.api.communes import router as communes_router
 from safecommune.api.outreach import router as outreach_router
+from safecommune.api.residents import router as residents_router
 from safecommune.api.territory import router as territory_router
 from safecommune.api.system import router as system_router
 from safecommune.core.errors import DomainError, errors_of
@@ -93,3 +94,4 @@ api.add_router("/", system_router)
 api.add_router("/units", territory_router)
 api.add_router("/communes", communes_router)
 api.add_router("/", outreach_router)
+api.add_router("/", residents_router)

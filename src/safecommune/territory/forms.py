@@ -47,7 +47,7 @@ class VillageForm(PointFields):
     name = forms.CharField(label=_("Name"), max_length=128)
     kind = forms.ChoiceField(label=_("Kind"), choices=VillageKind.choices)
     former_unit = forms.ChoiceField(label=_("Former commune"), required=False)
-    households = forms.IntegerField(label=_("Households"), min_value=0, required=False)
+    households = forms.IntegerField(label=_("Number of households"), min_value=0, required=False)
     population = forms.IntegerField(label=_("Population"), min_value=0, required=False)
     field_order = ["name", "kind", "former_unit", "households", "population", "latitude",
                    "longitude"]

@@ -202,7 +202,7 @@ class Village(BaseModel):
                                  validators=LATITUDE_VALIDATORS)
     longitude = models.FloatField(_("longitude"), null=True, blank=True,
                                   validators=LONGITUDE_VALIDATORS)
-    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("number of households"), null=True, blank=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     # Keys of Cyrillic names fold to up to two Latin letters per letter, hence the room.
     name_key = models.CharField(max_length=400, db_index=True, editable=False)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from safecommune.residents import views
+
+urlpatterns = [
+    path("", views.residents_home, name="residents-home"),
+    path("persons/new/", views.person_new, name="person-new"),
+    path("persons/<int:id>/", views.person_detail, name="person-detail"),
+    path("households/new/", views.household_new, name="household-new"),
+    path("households/<int:id>/", views.household_detail, name="household-detail"),
+    path("my-household/", views.my_household, name="my-household"),
+]
