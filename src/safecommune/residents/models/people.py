@@ -18,6 +18,8 @@ from safecommune.core.models import BaseModel
 from safecommune.core.text import fold
 from safecommune.territory.models import phone_validator
 
+__all__ = ["Sex", "Ethnicity", "Relation", "Person", "Household", "HouseholdMember", "_NOT_DIGITS"]
+
 _NOT_DIGITS = re.compile(r"\D")
 
 

@@ -1,0 +1,3 @@
+"""Residence records: permanent and temporary residence, renewals, temporary absence."""
+
+__all__: list[str] = []
