@@ -18,7 +18,7 @@ from safecommune.core.models import BaseModel
 from safecommune.core.text import fold
 from safecommune.territory.models import phone_validator
 
-__all__ = ["Sex", "Ethnicity", "Relation", "Person", "Household", "HouseholdMember", "_NOT_DIGITS"]
+__all__ = ["Sex", "Ethnicity", "Relation", "Person", "Household", "HouseholdMember", "phone_digits"]
 
 _NOT_DIGITS = re.compile(r"\D")
 
