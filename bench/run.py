@@ -4,7 +4,9 @@
 
 Each (benchmark, database) pair runs in its own child process on its own fresh database
 (Django is set up once per process, and one benchmark's writes must not colour another's).
-The runs are sequential so they do not compete for the CPU.
+The runs are sequential so they do not compete for the CPU. A partial run (``--only``,
+``--db``) is merged into the same day's file: what it ran replaces the earlier figures, the rest
+stays, and the run is listed under ``merged``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ BENCHMARKS = {
     "territory_load": VENDORS,
     "unit_search": VENDORS,
     "audit_append": ("postgres",),  # its own CLI: prints JSON with --json
+    "request_cost": VENDORS,
 }
 
 
@@ -93,11 +96,39 @@ def table(results: dict) -> str:
                              f"{row['ratio_audit_to_baseline']:.2f}", "", ""))
         elif audit:
             rows.append(("audit_append", vendor, "ERROR", "", "", "", "", "no"))
+        cost = results.get("request_cost", {}).get(vendor)
+        if cost and "error" not in cost:
+            rows.extend(_request_cost_rows(vendor, cost))
+        elif cost:
+            rows.append(("request_cost", vendor, "ERROR", "", "", "", "", "no"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
+
+
+def _request_cost_rows(vendor: str, cost: dict) -> list[tuple]:
+    """p50 in ms of the main request variants, against the baseline of their group."""
+    rows = []
+
+    def row(label: str, group: dict, name: str) -> None:
+        v, base = group["variants"][name], group["variants"][group["baseline"]]
+        rows.append(("request_cost", vendor, f"{label} p50 ms", f"{v['p50_us'] / 1000:.2f}",
+                     f"{base['p50_us'] / 1000:.2f}", f"{v['ratio_p50']:.2f}", "", ""))
+
+    reads = cost["http_reads"]
+    for persona in ("commune_officer", "province_viewer"):
+        row(f"GET session {persona}", reads, f"session {persona}, closed commune (scoped)")
+    for persona, group in cost["http_writes"]["by_persona"].items():
+        if persona != "system_admin":
+            row(f"PATCH token {persona}", group, f"token {persona}")
+    functions = cost["functions"]
+    row("token_authenticate()", functions, "token_authenticate(secret)")
+    row("scope_for(province_viewer)", functions, "scope_for(province_viewer), fresh user object")
+    listing = cost["listing"]["orderings"]["newest first"]
+    row("list 50 province_viewer", listing, "filter_by_communes(province_viewer), scope cached")
+    return rows
 
 
 def extract_plans(results: dict) -> str:
@@ -128,10 +159,23 @@ def main(argv: list[str] | None = None) -> int:
     vendors = args.db or list(VENDORS)
     names = args.only or list(BENCHMARKS)
     today = dt.date.today().isoformat()
+    out = Path(args.out) if args.out else HERE / "results" / f"{today}.json"
     results: dict = {"date": today, "machine": machine(), "databases": vendors}
+    # A partial run (--only or --db) is merged into the same day's file instead of replacing
+    # the benchmarks it did not run; the parts it ran are replaced and listed in "merged".
+    merging = False
+    if (args.only or args.db) and out.exists():
+        previous = json.loads(out.read_text(encoding="utf-8"))
+        if previous.get("date") == today:
+            merging = True
+            previous.setdefault("merged", []).append(
+                {"only": names, "databases": vendors, "machine": results["machine"]})
+            previous["databases"] = [v for v in VENDORS
+                                     if v in set(previous.get("databases", [])) | set(vendors)]
+            results = previous
     started = time.perf_counter()
     for name in names:
-        results[name] = {}
+        results.setdefault(name, {})
         for vendor in vendors:
             if vendor not in BENCHMARKS[name]:
                 continue
@@ -139,19 +183,24 @@ def main(argv: list[str] | None = None) -> int:
             results[name][vendor] = run_child(name, vendor)
     for name in BENCHMARKS:
         results.setdefault(name, {})
-    results["wall_s"] = round(time.perf_counter() - started, 1)
-    results["loadavg_end"] = machine()["loadavg"]
-    out = Path(args.out) if args.out else HERE / "results" / f"{today}.json"
+    wall_s = round(time.perf_counter() - started, 1)
+    load_end = machine()["loadavg"]
+    if merging:
+        results["merged"][-1].update(wall_s=wall_s, loadavg_end=load_end)
+    else:
+        results["wall_s"], results["loadavg_end"] = wall_s, load_end
     out.parent.mkdir(parents=True, exist_ok=True)
     plans = out.with_name(out.stem + "-plans.txt")
-    plans.write_text(extract_plans(results), encoding="utf-8")
+    if "unit_search" in names:  # the only benchmark with plans to move out
+        plans.write_text(extract_plans(results), encoding="utf-8")
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
-    m = results["machine"]
+    m = results["merged"][-1]["machine"] if merging else results["machine"]
     print(f"\nmachine: {m['nproc']} CPUs, {m['memory_gib']} GiB; load average at start "
-          f"{m['loadavg']}, at end {results['loadavg_end']}; {results['wall_s']} s")
-    print(f"written {out} and {plans.name}")
-    failed = [f"{n}/{v}" for n in names for v in results[n] if "error" in results[n][v]]
+          f"{m['loadavg']}, at end {load_end}; {wall_s} s")
+    print(f"written {out}" + (f" and {plans.name}" if "unit_search" in names else ""))
+    failed = [f"{n}/{v}" for n in names for v in vendors
+              if "error" in results[n].get(v, {})]
     for item in failed:
         name, vendor = item.split("/")
         print(f"\n{item} failed:\n" + "\n".join(results[name][vendor]["error"]), file=sys.stderr)

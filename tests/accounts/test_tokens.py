@@ -131,3 +131,16 @@ def test_tokens_need_a_two_factor_session(client, make_user):
 
 def test_tokens_page_needs_sign_in(client, db):
     assert client.get("/accounts/tokens/").status_code == 302
+
+
+def test_token_counts_on_public_reads_too(client, officer, units):
+    from safecommune.territory.services import commune_settings_update
+
+    commune_settings_update(commune=units("2025", "23776"), public_pages_open=False,
+                            chief_phone="0905 100 776")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=officer, name='x').secret}"}
+    assert client.get("/api/v1/communes/23776").status_code == 404
+    response = client.get("/api/v1/communes/23776", **auth)
+    assert response.status_code == 200
+    assert response.json()["settings"]["chief_phone"] == "0905 100 776"
+    assert client.get("/api/v1/communes/23776/villages", **auth).status_code == 200

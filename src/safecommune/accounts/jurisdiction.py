@@ -72,8 +72,9 @@ def scope_for(user) -> Scope:
 
 
 def forget_scope(user) -> None:
-    if hasattr(user, "_safecommune_scope"):
-        del user._safecommune_scope
+    for attribute in ("_safecommune_scope", "_safecommune_is_staff"):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def has_role(user, roles: frozenset[str], commune=None) -> bool:
@@ -84,7 +85,21 @@ def has_role(user, roles: frozenset[str], commune=None) -> bool:
 
 
 def is_staff_user(user) -> bool:
-    return has_role(user, STAFF_ROLES)
+    """Whether the user holds any staff role; one cheap query, not the whole scope (asked on
+    every request by the second-factor check)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    cached = getattr(user, "_safecommune_scope", None)
+    if cached is not None:
+        return bool(cached.roles & STAFF_ROLES)
+    flag = getattr(user, "_safecommune_is_staff", None)
+    if flag is None:
+        from safecommune.accounts.models import RoleAssignment
+
+        flag = RoleAssignment.objects.active().filter(user=user,
+                                                      role__in=STAFF_ROLES).exists()
+        user._safecommune_is_staff = flag
+    return flag
 
 
 def can_read_commune(user, commune) -> bool:

@@ -7,6 +7,7 @@ database alone cannot be turned into working tokens.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -27,6 +28,7 @@ MAX_DAYS = 366
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
+@functools.lru_cache(maxsize=1)
 def _key() -> bytes:
     from safecommune.settings import read_or_create_secret
 

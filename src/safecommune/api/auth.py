@@ -1,4 +1,5 @@
-"""API authentication: a bearer token, or the browser session (with its CSRF check)."""
+"""API authentication: a bearer token, or the browser session (with its CSRF check); on public
+reads either is optional."""
 
 from __future__ import annotations
 
@@ -15,4 +16,11 @@ class ApiTokenAuth(HttpBearer):
         return user
 
 
+def anonymous(request):
+    """Last resort on public reads: no credentials is fine, the route decides what to show."""
+    return request.user
+
+
 token_or_session = [ApiTokenAuth(), django_auth]
+# Public reads: a token or session still counts (staff see more), but neither is required.
+optional_auth = [ApiTokenAuth(), django_auth, anonymous]

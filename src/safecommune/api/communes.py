@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from safecommune.api.auth import token_or_session
+from safecommune.api.auth import optional_auth, token_or_session
 from safecommune.core.errors import NotFound
 from safecommune.territory import selectors, services
 from safecommune.territory.models import PlaceKind, Structure, VillageKind
@@ -114,7 +114,8 @@ def _village_dict(village) -> dict:
             "households": village.households, "population": village.population}
 
 
-@router.get("/{code}", response=CommuneOut, summary="A commune's public facts")
+@router.get("/{code}", response=CommuneOut, auth=optional_auth,
+            summary="A commune's public facts")
 def commune_detail(request, code: str):
     commune, settings_row = _visible_commune(request, code)
     private = can_edit_commune(user=request.user, commune=commune)
@@ -135,7 +136,8 @@ def commune_settings_patch(request, code: str, payload: SettingsIn):
     return _settings_dict(row, private=True)
 
 
-@router.get("/{code}/villages", response=list[VillageOut], summary="A commune's villages")
+@router.get("/{code}/villages", response=list[VillageOut], auth=optional_auth,
+            summary="A commune's villages")
 def village_list(request, code: str):
     commune, _settings = _visible_commune(request, code)
     return [_village_dict(v) for v in
@@ -160,7 +162,8 @@ def village_create(request, code: str, payload: VillageIn):
     return Status(201, _village_dict(village))
 
 
-@router.get("/{code}/places", response=list[PlaceOut], summary="A commune's places")
+@router.get("/{code}/places", response=list[PlaceOut], auth=optional_auth,
+            summary="A commune's places")
 def place_list(request, code: str, kind: PlaceKind | None = None):
     commune, _settings = _visible_commune(request, code)
     places = commune.places.active().order_by("kind", "name_key", "name")

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import secrets
@@ -39,6 +40,7 @@ class RateLimited(DomainError):
         super().__init__(message, field=None, rule="rate_limit")
 
 
+@functools.lru_cache(maxsize=1)
 def _key() -> bytes:
     from safecommune.settings import read_or_create_secret
 

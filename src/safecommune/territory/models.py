@@ -215,7 +215,7 @@ class Village(BaseModel):
     class Meta:
         verbose_name = _("village")
         verbose_name_plural = _("villages")
-        ordering = ["commune", "name_key", "name"]
+        ordering = ["commune_id", "name_key", "name"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "name_key"],
                                     condition=Q(archived_at__isnull=True),
@@ -278,7 +278,7 @@ class Place(BaseModel):
     class Meta:
         verbose_name = _("place")
         verbose_name_plural = _("places")
-        ordering = ["commune", "kind", "name_key", "name"]
+        ordering = ["commune_id", "kind", "name_key", "name"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "kind", "name_key"],
                                     condition=Q(archived_at__isnull=True),
