@@ -14,6 +14,7 @@ from django.db import transaction
 from safecommune.accounts.models import RoleAssignment
 from safecommune.accounts.roles import Role
 from safecommune.demo.personas import seed_demo_personas
+from safecommune.demo.population import seed_demo_population
 from safecommune.demo.seed import seed_demo_territories
 from safecommune.territory.models import AdministrativeUnit
 
@@ -30,6 +31,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo communes ready ({report.communes}): {', '.join(report.names)}; "
             f"{report.villages_created} villages and {report.places_created} places added."))
+        population = seed_demo_population()
+        if population.persons:
+            self.stdout.write(f"Demo people: {population.persons} persons in "
+                              f"{population.households} households in {population.communes} "
+                              "communes.")
         username, password, created = self.demo_admin()
         note = "created" if created else "existing"
         self.stdout.write(f"Demo admin ({note}): {username} / {password}")
