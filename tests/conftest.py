@@ -24,6 +24,8 @@ def _second_factor_only_where_tested(request, settings):
     settings.SAFECOMMUNE_STAFF_2FA = request.node.get_closest_marker("two_factor") is not None
     # A fast hasher keeps the suite quick; production hashing is Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The demo's 55,000 people take a minute; tests that run the demo make 2 % of them.
+    settings.SAFECOMMUNE_DEMO_POPULATION_SCALE = 0.02
 
 
 @pytest.fixture(autouse=True)

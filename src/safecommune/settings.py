@@ -260,6 +260,8 @@ SAFECOMMUNE_MAP_TILE_URL = os.environ.get(
     "SAFECOMMUNE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 SAFECOMMUNE_SEARCH_LIMIT = 50
+SAFECOMMUNE_DEMO_POPULATION_SCALE = float(os.environ.get("SAFECOMMUNE_DEMO_POPULATION_SCALE",
+                                                         "1.0"))
 
 LOGGING = {
     "version": 1,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -183,13 +184,16 @@ def seed_commune_population(*, commune: AdministrativeUnit, people: int,
 
 
 def seed_demo_population() -> PopulationReport:
+    """The demo communes' people; SAFECOMMUNE_DEMO_POPULATION_SCALE shrinks them (tests)."""
+    scale = getattr(settings, "SAFECOMMUNE_DEMO_POPULATION_SCALE", 1.0)
     report = PopulationReport()
     used = set(Person.objects.exclude(citizen_id="").values_list("citizen_id", flat=True))
     for index, (code, (people, mix)) in enumerate(sorted(DEMO_POPULATION.items())):
         commune = AdministrativeUnit.objects.get(structure=Structure.CURRENT, code=code)
         if Person.objects.filter(commune=commune).exists():
             continue
-        persons, households = seed_commune_population(commune=commune, people=people, mix=mix,
+        persons, households = seed_commune_population(commune=commune,
+                                                      people=max(1, int(people * scale)), mix=mix,
                                                       seed=20250701 + index, used_cccd=used)
         report.communes += 1
         report.persons += persons
