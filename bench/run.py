@@ -31,6 +31,7 @@ BENCHMARKS = {
     "unit_search": VENDORS,
     "audit_append": ("postgres",),  # its own CLI: prints JSON with --json
     "request_cost": VENDORS,
+    "import_persons": ("postgres",),  # 1,000,000 rows by default; about 5 minutes
 }
 
 
@@ -101,6 +102,13 @@ def table(results: dict) -> str:
             rows.extend(_request_cost_rows(vendor, cost))
         elif cost:
             rows.append(("request_cost", vendor, "ERROR", "", "", "", "", "no"))
+        imported = results.get("import_persons", {}).get(vendor)
+        if imported and "error" not in imported:
+            rows.append(("import_persons", vendor, f"{imported['rows']:,} rows (persons/s)",
+                         f"{imported['import_per_s']:,}", f"{imported['baseline_copy_per_s']:,}",
+                         f"{imported['ratio_import_to_copy']:.1f}", "", ""))
+        elif imported:
+            rows.append(("import_persons", vendor, "ERROR", "", "", "", "", "no"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in rows]

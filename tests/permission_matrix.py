@@ -79,6 +79,54 @@ def _household() -> dict:
     return {"id": values["household"], "person": values["id"]}
 
 
+_STAY_PLACES = iter(range(1, 1_000_000))
+
+
+def _stay() -> dict:
+    """A late foreigner's stay at a new accommodation in Ia Krái, recorded by staff."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from safecommune.residents.stays.services import stay_notify
+    from safecommune.territory.models import AdministrativeUnit
+    from safecommune.territory.services import place_create
+
+    commune = AdministrativeUnit.objects.get(structure="2025", code=IA_KRAI)
+    place = place_create(commune=commune, kind="accommodation",
+                         name=f"Nhà nghỉ Ma Trận {next(_STAY_PLACES)}")
+    notice = stay_notify(actor=None, unit=commune, host_kind="accommodation",
+                         accommodation=place, guest_full_name="John Matrix",
+                         guest_birth_date=date(1985, 1, 1), guest_nationality="US",
+                         guest_passport_number="X1234567",
+                         arrival_at=timezone.now() - timedelta(days=2),
+                         departure_on=timezone.localdate() + timedelta(days=2))
+    return {"id": notice.pk, "place": place.pk}
+
+
+def _public_stay() -> dict:
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from safecommune.residents.stays.services import stay_notify_public
+    from safecommune.territory.models import AdministrativeUnit
+
+    commune = AdministrativeUnit.objects.get(structure="2025", code=IA_KRAI)
+    _notice, issued = stay_notify_public(
+        commune=commune, host_kind="household", host_address="Thôn Ma Trận",
+        guest_full_name="Nguyễn Văn Ma Trận", guest_birth_date=date(1990, 1, 1),
+        guest_citizen_id="064090012345", arrival_at=timezone.now() - timedelta(hours=1),
+        departure_on=timezone.localdate() + timedelta(days=1))
+    return {"code": issued.code, "secret": issued.secret}
+
+
+_STAY_BODY = ('"host_kind": "household", "host_address": "Thôn Ma Trận", '
+              '"guest_full_name": "Nguyễn Văn Ma Trận", "guest_birth_date": "1990-01-01", '
+              '"citizen_id": "064090012345", "arrival_at": "2025-09-01T10:00:00+07:00", '
+              '"departure_on": "2025-09-03"')
+
+
 def edit_page(path: str) -> Route:
     return Route("get", path, table(403, anonymous=302, **EDITORS))
 
@@ -125,6 +173,15 @@ ROUTES: dict[str, Route] = {
     "household-detail": Route("get", "/residents/households/{id}/",
                               table(404, anonymous=302, **READERS), prepare=_household),
     "my-household": Route("get", "/residents/my-household/", signed_in(200)),
+    "stays-home": Route("get", "/residents/stays/", table(403, anonymous=302,
+                                                         other_commune_officer=200, **READERS)),
+    "stay-new": edit_page(f"/residents/stays/new/?commune={IA_KRAI}"),
+    "stay-detail": Route("get", "/residents/stays/{id}/", table(404, anonymous=302, **READERS),
+                         prepare=_stay),
+    "stay-register": Route("get", "/residents/stays/accommodations/{place}/",
+                           table(404, anonymous=302, **READERS), prepare=_stay),
+    "stay-notify": Route("get", f"/communes/{IA_KRAI}/stays/notify/", everyone(200)),
+    "stay-receipt": Route("get", "/stays/receipt/", everyone(200)),
     "api-v1:api-root": Route("get", "/api/v1/", everyone(404)),
     "api-v1:openapi-json": Route("get", "/api/v1/openapi.json", everyone(200)),
     "api-v1:openapi-view": Route("get", "/api/v1/docs", everyone(200)),
@@ -181,10 +238,153 @@ ROUTES: dict[str, Route] = {
         "post", "/api/v1/households/{id}/members",
         table(404, anonymous=401, province_viewer=403, **{k: 201 for k in EDITORS}),
         prepare=_household, json=True, data='{{"person_id": {person}, "relation": "head"}}'),
+    "safecommune_api_stays_stay_list": Route("get", "/api/v1/stays?view=foreigners",
+                                             table(200, anonymous=401)),
+    "safecommune_api_stays_stay_counts": Route("get", "/api/v1/stays/counts",
+                                               table(200, anonymous=401)),
+    "safecommune_api_stays_stay_detail": Route(
+        "get", "/api/v1/stays/{id}", table(404, anonymous=401, **READERS), prepare=_stay),
+    "safecommune_api_stays_stay_create": api_write(
+        "post", "/api/v1/stays", '{"unit": "%s", %s}' % (IA_KRAI, _STAY_BODY), 201),
+    "safecommune_api_stays_stay_depart": Route(
+        "post", "/api/v1/stays/{id}/departure",
+        table(404, anonymous=401, province_viewer=403, **{k: 201 for k in EDITORS}),
+        prepare=_stay, json=True, data="{{}}"),
+    "safecommune_api_stays_stay_review": Route(
+        "post", "/api/v1/stays/{id}/review",
+        table(404, anonymous=401, province_viewer=403, **{k: 201 for k in EDITORS}),
+        prepare=_stay, json=True, data="{{}}"),
+    "safecommune_api_stays_guest_register": Route(
+        "get", "/api/v1/accommodations/{place}/guests", table(404, anonymous=401, **READERS),
+        prepare=_stay),
+    "safecommune_api_stays_stay_notify_public": Route(
+        "post", f"/api/v1/communes/{IA_KRAI}/stays", everyone(201),
+        data="{%s}" % _STAY_BODY, json=True),
+    "safecommune_api_stays_stay_follow": Route(
+        "post", "/api/v1/receipts/stay", everyone(200), prepare=_public_stay, json=True,
+        data='{{"code": "{code}", "secret": "{secret}"}}'),
     "safecommune_api_communes_commune_settings_patch": api_write(
         "patch", f"/api/v1/communes/{IA_KRAI}/settings", '{"is_remote": true}', 200),
 }
 
+
+
+# --- Residence records and work lists (issue 4, items 2 and 4) ------------------------------
+
+def _person_dates() -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {**_person(), "until": (today + timedelta(days=400)).isoformat(),
+            "tomorrow": (today + timedelta(days=1)).isoformat(),
+            "later": (today + timedelta(days=5)).isoformat()}
+
+
+def _residence() -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safecommune.residents.models import Person
+    from safecommune.residents.residence.services import absence_declare, temporary_register
+
+    values = _person_dates()
+    person = Person.objects.get(pk=values["id"])
+    today = timezone.localdate()
+    record = temporary_register(actor=None, person=person, address="Thôn Ma Trận",
+                                valid_until=today + timedelta(days=30))
+    absence = absence_declare(actor=None, person=person, kind="supervised",
+                              supervision="probation", consent_reference="QĐ 1/MT",
+                              leaves_on=today, expected_return_on=today + timedelta(days=3),
+                              destination="Pleiku")
+    return {**values, "record": record.pk, "absence": absence.pk}
+
+
+def _residence_write(path: str, body: str, ok: int, prepare=_residence) -> Route:
+    return Route("post", path, table(404, anonymous=401, province_viewer=403,
+                                     **{k: ok for k in EDITORS}),
+                 prepare=prepare, json=True, data=body)
+
+
+RESIDENCE_ROUTES: dict[str, Route] = {
+    "person-residence": Route("get", "/residents/persons/{id}/residence/",
+                              table(404, anonymous=302, **READERS), prepare=_person),
+    "residence-work-lists": Route("get", "/residents/work-lists/",
+                                  table(403, anonymous=302, other_commune_officer=200,
+                                        **READERS)),
+    "safecommune_api_residence_residence_history": Route(
+        "get", "/api/v1/persons/{id}/residence", table(404, anonymous=401, **READERS),
+        prepare=_residence),
+    "safecommune_api_residence_permanent_register": _residence_write(
+        "/api/v1/persons/{id}/residence/permanent", '{{"address": "Thôn Ma Trận"}}', 201,
+        prepare=_person),
+    "safecommune_api_residence_temporary_register": _residence_write(
+        "/api/v1/persons/{id}/residence/temporary",
+        '{{"address": "Thôn Ma Trận", "valid_until": "{until}"}}', 201, prepare=_person_dates),
+    "safecommune_api_residence_temporary_renew": _residence_write(
+        "/api/v1/residence/{record}/renew", '{{"valid_until": "{until}"}}', 201),
+    "safecommune_api_residence_residence_end": _residence_write(
+        "/api/v1/residence/{record}/end", '{{"reason": "moved_out"}}', 200),
+    "safecommune_api_residence_absence_declare": _residence_write(
+        "/api/v1/persons/{id}/absences",
+        '{{"kind": "supervised", "supervision": "parole", "consent_reference": "QĐ 2/MT", '
+        '"leaves_on": "{tomorrow}", "expected_return_on": "{later}", "destination": "Pleiku"}}',
+        201, prepare=_person_dates),
+    "safecommune_api_residence_absence_return": _residence_write(
+        "/api/v1/absences/{absence}/return", "{{}}", 200),
+    "safecommune_api_residence_work_lists": Route(
+        "get", "/api/v1/residence/work-lists",
+        table(403, anonymous=401, other_commune_officer=200, **READERS)),
+}
+ROUTES.update(RESIDENCE_ROUTES)
+
+
+# --- Import and export of residents (issue 4, item 6) ----------------------------------------
+
+class _ImportUpload:
+    """A CSV upload the test client can send again for every persona."""
+
+    name = "persons.csv"
+    content_type = "text/csv"
+
+    def read(self) -> bytes:
+        return ("household_key,address,full_name,birth_date,sex,relation\n"
+                "H1,Thôn Ma Trận,Rơ Mah Ma Trận,1990-05-01,female,head\n").encode()
+
+
+def _import_job() -> dict:
+    from safecommune.residents.transfer.importing import job_register
+    from safecommune.territory.models import AdministrativeUnit
+
+    commune = AdministrativeUnit.objects.get(structure="2025", code=IA_KRAI)
+    return {"job": job_register(actor=None, commune=commune, file_name="persons.csv",
+                                fmt="csv", dry_run=False)}
+
+
+_STAFF_ONLY = {"resident": 403, "team_member": 403, "team_leader": 403}
+TRANSFER_ROUTES: dict[str, Route] = {
+    "residents-import": Route("get", f"/residents/import/?commune={IA_KRAI}",
+                              table(404, anonymous=302, province_viewer=403, **_STAFF_ONLY,
+                                    **EDITORS)),
+    "residents-import-job": Route("get", "/residents/import/{job}/",
+                                  table(404, anonymous=302, **EDITORS), prepare=_import_job),
+    "residents-export": Route("get", f"/residents/export/?commune={IA_KRAI}",
+                              table(404, anonymous=302, **_STAFF_ONLY, **READERS)),
+    "safecommune_api_transfer_import_upload": Route(
+        "post", "/api/v1/residents/imports",
+        table(404, anonymous=401, province_viewer=403, **_STAFF_ONLY,
+              **{k: 202 for k in EDITORS}),
+        data={"commune": IA_KRAI, "file": _ImportUpload()}),
+    "safecommune_api_transfer_import_status": Route(
+        "get", "/api/v1/residents/imports/{job}", table(404, anonymous=401, **EDITORS),
+        prepare=_import_job),
+    "safecommune_api_transfer_person_export": Route(
+        "get", f"/api/v1/residents/export?commune={IA_KRAI}",
+        table(404, anonymous=401, **_STAFF_ONLY, **READERS)),
+}
+ROUTES.update(TRANSFER_ROUTES)
 
 
 def make_persona(name: str, make_user, units):

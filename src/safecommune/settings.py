@@ -260,6 +260,24 @@ SAFECOMMUNE_MAP_TILE_URL = os.environ.get(
     "SAFECOMMUNE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 SAFECOMMUNE_SEARCH_LIMIT = 50
+
+# Residence rules (Law on Residence 2020, Circular 55/2021): every limit can be changed here.
+SAFECOMMUNE_TEMP_RESIDENCE_MAX_DAYS = int(os.environ.get("SAFECOMMUNE_TEMP_RESIDENCE_MAX_DAYS",
+                                                         "730"))
+SAFECOMMUNE_TEMP_RESIDENCE_REMINDER_DAYS = int(
+    os.environ.get("SAFECOMMUNE_TEMP_RESIDENCE_REMINDER_DAYS", "15"))
+SAFECOMMUNE_ABSENCE_DECLARE_AFTER_DAYS = int(
+    os.environ.get("SAFECOMMUNE_ABSENCE_DECLARE_AFTER_DAYS", "365"))
+SAFECOMMUNE_ABSENCE_MILITARY_AGE_DAYS = int(
+    os.environ.get("SAFECOMMUNE_ABSENCE_MILITARY_AGE_DAYS", "90"))
+SAFECOMMUNE_STAY_CUTOFF = os.environ.get("SAFECOMMUNE_STAY_CUTOFF", "23:00")
+SAFECOMMUNE_STAY_LATE_ARRIVAL_DEADLINE = os.environ.get("SAFECOMMUNE_STAY_LATE_ARRIVAL_DEADLINE",
+                                                        "08:00")
+SAFECOMMUNE_FOREIGNER_DECLARATION_HOURS = int(
+    os.environ.get("SAFECOMMUNE_FOREIGNER_DECLARATION_HOURS", "12"))
+SAFECOMMUNE_STAY_MAX_DAYS = int(os.environ.get("SAFECOMMUNE_STAY_MAX_DAYS", "30"))
+SAFECOMMUNE_IMPORT_MAX_BYTES = int(os.environ.get("SAFECOMMUNE_IMPORT_MAX_BYTES",
+                                                  str(200 * 1024 * 1024)))
 SAFECOMMUNE_DEMO_POPULATION_SCALE = float(os.environ.get("SAFECOMMUNE_DEMO_POPULATION_SCALE",
                                                          "1.0"))
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from safecommune.api.main import api
 from safecommune.core import audit_views
 from safecommune.core import views as core_views
+from safecommune.residents.stays import urls as stays_urls
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -11,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("safecommune.accounts.urls")),
     path("", include("safecommune.territory.urls")),
     path("", include("safecommune.outreach.urls")),
+    path("", include(stays_urls.public_urlpatterns)),
     path("residents/", include("safecommune.residents.urls")),
     path("staff/jobs/", include("safecommune.worker.urls")),
     path("staff/audit/", audit_views.audit_log, name="audit-log"),

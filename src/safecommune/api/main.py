@@ -13,8 +13,11 @@ from ninja.parser import Parser
 
 from safecommune.api.communes import router as communes_router
 from safecommune.api.outreach import router as outreach_router
+from safecommune.api.residence import router as residence_router
 from safecommune.api.residents import router as residents_router
+from safecommune.api.stays import router as stays_router
 from safecommune.api.territory import router as territory_router
+from safecommune.api.transfer import router as transfer_router
 from safecommune.api.system import router as system_router
 from safecommune.core.errors import DomainError, errors_of
 
@@ -95,3 +98,6 @@ api.add_router("/units", territory_router)
 api.add_router("/communes", communes_router)
 api.add_router("/", outreach_router)
 api.add_router("/", residents_router)
+api.add_router("/", transfer_router)
+api.add_router("/", residence_router)
+api.add_router("/", stays_router)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from safecommune.residents import views
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("households/new/", views.household_new, name="household-new"),
     path("households/<int:id>/", views.household_detail, name="household-detail"),
     path("my-household/", views.my_household, name="my-household"),
+    path("stays/", include("safecommune.residents.stays.urls")),
+    path("", include("safecommune.residents.residence.urls")),
+    path("", include("safecommune.residents.transfer.urls")),
 ]

@@ -100,8 +100,21 @@ def commune_home(request, code: str):
         "predecessors": selectors.unit_predecessors(unit=commune),
         "tile_url": settings.SAFECOMMUNE_MAP_TILE_URL,
         "can_edit": can_edit_commune(user=request.user, commune=commune),
+        "residence_work": _residence_work(request.user, commune),
     }
     return render(request, "territory/commune.html", context)
+
+
+def _residence_work(user, commune) -> dict | None:
+    """The residence work-list counts for the commune's staff (three COUNT queries)."""
+    if not can_see_closed_commune(user=user, commune=commune):
+        return None
+    from safecommune.residents.residence.selectors import work_list_counts
+    from safecommune.residents.stays.selectors import stay_counts
+
+    counts = work_list_counts(user=user, commune=commune)
+    counts["late_stays"] = stay_counts(user=user, commune=commune)["late"]
+    return counts
 
 
 # --- Staff editing ---------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Stays and foreigners: notifications of stay, foreigners' declarations, guest registers."""
