@@ -14,7 +14,8 @@ from django.db import transaction
 from safecommune.accounts.models import RoleAssignment
 from safecommune.accounts.roles import Role
 from safecommune.demo.personas import seed_demo_personas
-from safecommune.demo.population import seed_demo_population
+from safecommune.demo.history import seed_demo_history
+from safecommune.demo.population import DEMO_POPULATION, seed_demo_population
 from safecommune.demo.seed import seed_demo_territories
 from safecommune.territory.models import AdministrativeUnit
 
@@ -36,6 +37,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo people: {population.persons} persons in "
                               f"{population.households} households in {population.communes} "
                               "communes.")
+        history = seed_demo_history(codes=list(DEMO_POPULATION))
+        if history.temporary or history.stays:
+            self.stdout.write(f"Demo history: {history.temporary} temporary residences, "
+                              f"{history.absences} absences, {history.stays} stay notices.")
         username, password, created = self.demo_admin()
         note = "created" if created else "existing"
         self.stdout.write(f"Demo admin ({note}): {username} / {password}")
