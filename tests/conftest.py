@@ -29,6 +29,16 @@ def _second_factor_only_where_tested(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Messages built outside a request (services, tasks) are English in tests, whatever
+    # language an earlier request on this thread left active; requests choose their own.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # Rate limits and lockouts live in the cache; every test starts with none.
     from django.core.cache import caches

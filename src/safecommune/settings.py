@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "safecommune.accounts",
     "safecommune.territory",
     "safecommune.receipts",
+    "safecommune.idempotency",
     "safecommune.outreach",
     "safecommune.residents",
     "safecommune.worker",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "safecommune.idempotency.middleware.IdempotencyMiddleware",
 ]
 
 ROOT_URLCONF = "safecommune.urls"
@@ -260,6 +262,7 @@ SAFECOMMUNE_MAP_TILE_URL = os.environ.get(
     "SAFECOMMUNE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 SAFECOMMUNE_SEARCH_LIMIT = 50
+SAFECOMMUNE_IDEMPOTENCY_HOURS = int(os.environ.get("SAFECOMMUNE_IDEMPOTENCY_HOURS", "24"))
 
 # Residence rules (Law on Residence 2020, Circular 55/2021): every limit can be changed here.
 SAFECOMMUNE_TEMP_RESIDENCE_MAX_DAYS = int(os.environ.get("SAFECOMMUNE_TEMP_RESIDENCE_MAX_DAYS",

@@ -29,6 +29,8 @@ class Job:
 JOBS: list[Job] = [
     Job("heartbeat", "safecommune.worker.tasks.heartbeat", "*/5 * * * *"),
     Job("prune-task-results", "safecommune.worker.tasks.prune_task_results", "30 3 * * *"),
+    Job("prune-idempotent-responses", "safecommune.idempotency.tasks.prune_stored_responses",
+        "45 * * * *"),
     Job("audit-sign-heads", "safecommune.core.tasks.audit_sign_heads_task", "*/10 * * * *"),
     Job("residence-reminders", "safecommune.residents.residence.tasks.residence_reminders_task",
         "15 5 * * *"),

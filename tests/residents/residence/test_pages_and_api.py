@@ -52,6 +52,7 @@ def test_residence_page_registers_and_renews_through_the_forms(client, officer, 
 
 def test_residence_page_refuses_a_three_year_term_naming_the_field(client, officer, person,
                                                                   today):
+    client.cookies["safecommune_language"] = "en"
     client.force_login(officer)
     response = client.post(f"/residents/persons/{person.pk}/residence/", {
         "action": "temporary", "temporary-address": "5 Lê Lợi",
@@ -64,6 +65,7 @@ def test_residence_page_refuses_a_three_year_term_naming_the_field(client, offic
 
 
 def test_residence_page_refuses_a_late_supervised_declaration(client, officer, person, today):
+    client.cookies["safecommune_language"] = "en"
     client.force_login(officer)
     response = client.post(f"/residents/persons/{person.pk}/residence/", {
         "action": "absence", "absence-kind": "supervised", "absence-supervision": "bail",

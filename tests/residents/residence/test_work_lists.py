@@ -148,6 +148,7 @@ def test_commune_page_counts_for_staff_only_in_three_queries(client, officer, bu
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client.cookies["safecommune_language"] = "en"
     with CaptureQueriesContext(connection) as public:
         body = client.get(f"/communes/{ia_krai.code}/").content.decode()
     public_count = len(public)

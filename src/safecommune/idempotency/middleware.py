@@ -1,0 +1,110 @@
+"""``Idempotency-Key`` on API POSTs: a retried submission creates exactly one record.
+
+The first request with a key runs and its response (2xx or 4xx) is kept for
+SAFECOMMUNE_IDEMPOTENCY_HOURS; a retry with the same key and the same request gets that
+response again without running anything. The same key with another request is a 422; a retry
+while the first is still running is a 409. 5xx responses are not kept, so they can be retried.
+See docs/decisions/0014-idempotency.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from datetime import timedelta
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from safecommune.idempotency.models import StoredResponse
+
+HEADER = "HTTP_IDEMPOTENCY_KEY"
+KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{8,128}$")
+PATHS = ("/api/", "/open311/")
+
+
+def _server_key() -> bytes:
+    from safecommune.settings import read_or_create_secret
+
+    return read_or_create_secret("idempotency-key", "SAFECOMMUNE_IDEMPOTENCY_SECRET").encode()
+
+
+def _caller(request) -> str:
+    auth = request.META.get("HTTP_AUTHORIZATION", "")
+    if auth:
+        return "auth:" + hashlib.sha256(auth.encode()).hexdigest()
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    return "anonymous"
+
+
+def _error(status: int, rule: str, message: str) -> JsonResponse:
+    return JsonResponse({"errors": [{"field": "Idempotency-Key", "rule": rule,
+                                     "message": message}]}, status=status)
+
+
+def _cipher(key: str) -> Fernet:
+    derived = hmac.new(_server_key(), b"body:" + key.encode(), hashlib.sha256).digest()
+    return Fernet(base64.urlsafe_b64encode(derived))
+
+
+class IdempotencyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = request.META.get(HEADER)
+        if (key is None or request.method != "POST" or not request.path.startswith(PATHS)
+                or request.content_type == "multipart/form-data"):
+            # File uploads (imports) are jobs with their own id; not replayed from memory.
+            return self.get_response(request)
+        if not KEY_PATTERN.match(key):
+            return _error(400, "format", _("The Idempotency-Key header must be 8 to 128 letters, "
+                                           "digits or - _ . : characters."))
+        lookup = hmac.new(_server_key(), f"{_caller(request)}|{key}".encode(),
+                          hashlib.sha256).hexdigest()
+        fingerprint = hashlib.sha256(
+            b"|".join([request.method.encode(), request.get_full_path().encode(),
+                       request.body])).hexdigest()
+        cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
+        StoredResponse.objects.filter(lookup=lookup, created_at__lt=cutoff).delete()
+        try:
+            with transaction.atomic():
+                StoredResponse.objects.create(lookup=lookup, fingerprint=fingerprint)
+        except IntegrityError:
+            return self._replay(lookup, fingerprint, key)
+        response = self.get_response(request)
+        if response.status_code >= 500 or getattr(response, "streaming", False):
+            StoredResponse.objects.filter(lookup=lookup).delete()
+            return response
+        StoredResponse.objects.filter(lookup=lookup).update(
+            status=response.status_code, content_type=response.get("Content-Type", ""),
+            body=_cipher(key).encrypt(response.content))
+        return response
+
+    def _replay(self, lookup: str, fingerprint: str, key: str):
+        stored = StoredResponse.objects.filter(lookup=lookup).first()
+        if stored is None:
+            return _error(409, "in_progress", _("A request with this Idempotency-Key is still "
+                                                "being handled; retry in a moment."))
+        if stored.fingerprint != fingerprint:
+            return _error(422, "reused", _("This Idempotency-Key was used for a different "
+                                           "request. Use a new key for a new request."))
+        if stored.status is None:
+            return _error(409, "in_progress", _("A request with this Idempotency-Key is still "
+                                                "being handled; retry in a moment."))
+        try:
+            body = _cipher(key).decrypt(bytes(stored.body))
+        except InvalidToken:
+            return _error(422, "reused", _("This Idempotency-Key was used for a different "
+                                           "request. Use a new key for a new request."))
+        response = HttpResponse(body, status=stored.status, content_type=stored.content_type)
+        response["Idempotent-Replayed"] = "true"
+        return response

@@ -1,0 +1,105 @@
+"""A retried POST with the same Idempotency-Key creates exactly one record."""
+
+import json
+
+import pytest
+
+from safecommune.accounts.roles import Role
+from safecommune.idempotency.models import StoredResponse
+from safecommune.outreach.models import Feedback
+from safecommune.receipts.models import PublicReceipt
+from safecommune.territory.models import Village
+
+FEEDBACK = "/api/v1/communes/23776/feedback"
+
+
+def post(client, url, body, key=None, **extra):
+    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
+    return client.post(url, json.dumps(body), content_type="application/json", **headers,
+                       **extra)
+
+
+def test_retried_public_submission_creates_one_record_and_returns_the_same_receipt(client, db):
+    body = {"topic": "question", "text": "Xin hỏi?"}
+    first = post(client, FEEDBACK, body, key="retry-0001-abcd")
+    again = post(client, FEEDBACK, body, key="retry-0001-abcd")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    assert Feedback.objects.count() == 1 and PublicReceipt.objects.count() == 1
+
+
+def test_stored_response_does_not_reveal_the_receipt_secret(client, db):
+    secret = post(client, FEEDBACK, {"topic": "question", "text": "x"},
+                  key="retry-0002-abcd").json()["secret"]
+    stored = StoredResponse.objects.get()
+    assert secret.encode() not in bytes(stored.body)
+    assert "retry-0002-abcd" not in stored.lookup
+
+
+def test_without_a_key_each_post_is_new(client, db):
+    body = {"topic": "question", "text": "x"}
+    post(client, FEEDBACK, body)
+    post(client, FEEDBACK, body)
+    assert Feedback.objects.count() == 2
+
+
+def test_same_key_for_another_request_is_refused(client, db):
+    post(client, FEEDBACK, {"topic": "question", "text": "one"}, key="retry-0003-abcd")
+    response = post(client, FEEDBACK, {"topic": "question", "text": "two"},
+                    key="retry-0003-abcd")
+    assert response.status_code == 422
+    assert response.json()["errors"][0] == {
+        "field": "Idempotency-Key", "rule": "reused",
+        "message": response.json()["errors"][0]["message"]}
+    assert Feedback.objects.count() == 1
+
+
+def test_retry_while_the_first_is_running_is_409(client, db):
+    from safecommune.idempotency import middleware
+
+    body = {"topic": "question", "text": "x"}
+    post(client, FEEDBACK, body, key="retry-0004-abcd")
+    StoredResponse.objects.update(status=None)  # as if the first were still running
+    assert post(client, FEEDBACK, body, key="retry-0004-abcd").status_code == 409
+    assert middleware.StoredResponse is StoredResponse
+
+
+@pytest.mark.parametrize("key", ["short", "has space in it", "x" * 129, "ünicode-key-1"])
+def test_malformed_key_is_400(client, db, key):
+    response = post(client, FEEDBACK, {"topic": "question", "text": "x"}, key=key)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert not Feedback.objects.exists()
+
+
+def test_keys_are_per_caller(client, make_user, units):
+    officer = make_user(Role.COMMUNE_OFFICER, units("2025", "23776"))
+    client.force_login(officer)
+    post(client, "/api/v1/communes/23776/villages", {"name": "Làng A"}, key="retry-0005-abcd")
+    other = client.__class__()
+    other.force_login(make_user(Role.COMMUNE_OFFICER, units("2025", "23776")))
+    response = post(other, "/api/v1/communes/23776/villages", {"name": "Làng B"},
+                    key="retry-0005-abcd")
+    assert response.status_code == 201
+    assert Village.objects.count() == 2
+
+
+def test_error_responses_are_replayed_too_and_write_nothing(client, make_user, units):
+    client.force_login(make_user(Role.COMMUNE_OFFICER, units("2025", "23776")))
+    url = "/api/v1/communes/23776/villages"
+    first = post(client, url, {"name": ""}, key="retry-0006-abcd")
+    again = post(client, url, {"name": ""}, key="retry-0006-abcd")
+    assert first.status_code == again.status_code == 422
+    assert not Village.objects.exists()
+
+
+def test_old_responses_are_pruned(client, db, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from safecommune.idempotency.tasks import prune_stored_responses
+
+    post(client, FEEDBACK, {"topic": "question", "text": "x"}, key="retry-0007-abcd")
+    StoredResponse.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    assert prune_stored_responses.call() == 1
