@@ -254,3 +254,13 @@ def test_api_lists_query_count_is_bounded(client, officer, notify, hotel, foreig
                  f"{API}/accommodations/{hotel.pk}/guests"):
         with django_assert_max_num_queries(8):
             assert len(client.get(path).json()) == 15
+
+
+def test_public_page_states_24_hours_for_foreigners_in_a_remote_commune(client, db, units):
+    from safecommune.demo.seed import seed_demo_territories
+
+    seed_demo_territories()  # Hải Sơn is remote in the demo
+    client.cookies["safecommune_language"] = "en"
+    page = client.get("/communes/06724/stays/notify/").content.decode()
+    assert "within 24 hours of arrival" in page
+    assert "within 12 hours of arrival" in client.get("/communes/24967/stays/notify/").content.decode()

@@ -3,6 +3,7 @@ host notifies a stay without an account, and following it with the receipt."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -172,8 +173,12 @@ def stay_notify_public(request, code: str):
                                            {"commune": commune, "issued": issued,
                                             "notice": notice}, status=201))
             status = 400
+    from safecommune.territory.services import deadline_hours
+
+    hours = deadline_hours(commune=commune, hours=settings.SAFECOMMUNE_FOREIGNER_DECLARATION_HOURS)
     return _private(render(request, "residents/stays/notify.html",
-                           {"commune": commune, "form": form}, status=status))
+                           {"commune": commune, "form": form, "foreigner_hours": hours},
+                           status=status))
 
 
 def stay_receipt(request):
