@@ -59,7 +59,7 @@ def test_bad_phone_is_shown_on_the_field_and_nothing_saved(client, staff_user):
 
 def test_staff_adds_a_village_with_its_former_commune(client, staff_user, units):
     client.force_login(staff_user)
-    response = client.post(f"/communes/02926/villages/new/", {
+    response = client.post("/communes/02926/villages/new/", {
         "name": "Thôn Trì Hạ", "kind": "village", "former_unit": "02935",
         "latitude": "22.30", "longitude": "104.25"})
     assert response.status_code == 302

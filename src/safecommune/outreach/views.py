@@ -12,7 +12,8 @@ from safecommune.accounts.jurisdiction import can_edit_commune, can_read_commune
 from safecommune.core.errors import DomainError, NotFound, errors_of
 from safecommune.outreach import selectors, services
 from safecommune.outreach.forms import AnswerForm, FeedbackForm, FollowUpForm, ReceiptForm
-from safecommune.receipts.services import RateLimited, rate_limit, receipt_open
+from safecommune.receipts.services import RateLimited, rate_limit
+from safecommune.receipts.views import receipt_from_form
 from safecommune.territory import selectors as territory_selectors
 from safecommune.territory.services import commune_settings_for
 
@@ -77,20 +78,8 @@ def receipt_lookup(request):
     context = {"form": form, "follow_up": follow_up}
     status = 200
     if request.method == "POST":
-        try:
-            rate_limit(request, "lookup")
-            if not form.is_valid():
-                raise NotFound("", field="code")
-            receipt = receipt_open(code=form.cleaned_data["code"],
-                                   secret=form.cleaned_data["secret"], kind="feedback")
-        except RateLimited as exc:
-            form.add_error(None, exc.message)
-            status = 429
-        except NotFound as exc:
-            if exc.message:
-                form.add_error(None, exc.message)
-            status = 404
-        else:
+        receipt, status = receipt_from_form(request, form, kind="feedback")
+        if receipt is not None:
             feedback = receipt.submission
             if follow_up.is_bound:
                 try:

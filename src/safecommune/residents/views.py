@@ -54,17 +54,26 @@ def _communes_with(user, roles) -> list[AdministrativeUnit]:
     return list(communes.order_by("name_key", "code"))
 
 
+def staff_commune_filter(request):
+    """The ``?commune=`` a staff list is narrowed to, or None for all in scope.
+
+    Non-staff get 403; a commune outside the user's jurisdiction is a 404 like a missing one.
+    """
+    if not scope_for(request.user).roles & READER_ROLES:
+        raise PermissionDenied
+    code = request.GET.get("commune", "")
+    if not code:
+        return None
+    commune = _commune_or_404(code)
+    if not can_read_commune(request.user, commune):
+        raise Http404
+    return commune
+
+
 def residents_home(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not scope_for(request.user).roles & READER_ROLES:
-        raise PermissionDenied
-    commune = None
-    code = request.GET.get("commune", "")
-    if code:
-        commune = _commune_or_404(code)
-        if not can_read_commune(request.user, commune):
-            raise Http404
+    commune = staff_commune_filter(request)
     query = request.GET.get("q", "")
     results, error = [], None
     if query.strip():

@@ -10,17 +10,22 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from safecommune.accounts.jurisdiction import can_edit_commune, can_read_commune, scope_for
-from safecommune.accounts.roles import EDITOR_ROLES, READER_ROLES
+from safecommune.accounts.jurisdiction import can_edit_commune, scope_for
+from safecommune.accounts.roles import EDITOR_ROLES
 from safecommune.core.errors import DomainError, NotFound
 from safecommune.outreach.forms import ReceiptForm
 from safecommune.outreach.views import _open_commune, _private
-from safecommune.receipts.services import RateLimited, rate_limit, receipt_open
+from safecommune.receipts.services import RateLimited, rate_limit
 from safecommune.residents.models import HostKind, StayNotice
 from safecommune.residents.selectors import household_visible_to
+from safecommune.receipts.views import receipt_from_form
 from safecommune.residents.stays import selectors, services
 from safecommune.residents.stays.forms import PublicStayForm, StayActionForm, StayForm
-from safecommune.residents.views import _add_errors, _commune_or_404, _editable_communes
+from safecommune.residents.views import (
+    _add_errors,
+    _editable_communes,
+    staff_commune_filter,
+)
 from safecommune.territory.models import Place, PlaceKind
 
 LIST_LIMIT = 200
@@ -37,14 +42,7 @@ def _accommodations(commune) -> list[Place]:
 def stays_home(request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not scope_for(request.user).roles & READER_ROLES:
-        raise PermissionDenied
-    commune = None
-    code = request.GET.get("commune", "")
-    if code:
-        commune = _commune_or_404(code)
-        if not can_read_commune(request.user, commune):
-            raise Http404
+    commune = staff_commune_filter(request)
     view = request.GET.get("view", "all")
     if view not in VIEWS:
         view = "all"
@@ -187,20 +185,8 @@ def stay_receipt(request):
     context: dict = {"form": form}
     status = 200
     if request.method == "POST":
-        try:
-            rate_limit(request, "lookup")
-            if not form.is_valid():
-                raise NotFound("", field="code")
-            receipt = receipt_open(code=form.cleaned_data["code"],
-                                   secret=form.cleaned_data["secret"], kind="stay")
-        except RateLimited as exc:
-            form.add_error(None, exc.message)
-            status = 429
-        except NotFound as exc:
-            if exc.message:
-                form.add_error(None, exc.message)
-            status = 404
-        else:
+        receipt, status = receipt_from_form(request, form, kind="stay")
+        if receipt is not None:
             notice = StayNotice.objects.select_related("commune", "accommodation").get(
                 pk=receipt.object_id)
             context.update(receipt=receipt, notice=notice)
