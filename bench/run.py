@@ -32,6 +32,13 @@ BENCHMARKS = {
     "audit_append": ("postgres",),  # its own CLI: prints JSON with --json
     "request_cost": VENDORS,
     "import_persons": ("postgres",),  # 1,000,000 rows by default; about 5 minutes
+    "person_search": ("postgres",),  # 3,000,000 persons; about 15 minutes
+}
+# extra command-line arguments of a benchmark's child process
+EXTRA_ARGS = {
+    # the province viewer's ILIKE baseline scans the whole table (≈ 1 s a query at 3M): every
+    # 5th query of the mix (200) keeps the run near 15 minutes
+    "person_search": ["--baseline-every", "5"],
 }
 
 
@@ -41,7 +48,8 @@ def run_child(name: str, vendor: str) -> dict:
     if name == "audit_append":
         command = [sys.executable, str(HERE / f"{name}.py"), "--json"]
     else:
-        command = [sys.executable, str(HERE / f"{name}.py"), "--db", vendor, "--out", str(out)]
+        command = [sys.executable, str(HERE / f"{name}.py"), "--db", vendor, "--out", str(out),
+                   *EXTRA_ARGS.get(name, [])]
     try:
         started = time.perf_counter()
         proc = subprocess.run(command, cwd=HERE.parent, text=True, capture_output=True)
@@ -109,6 +117,20 @@ def table(results: dict) -> str:
                          f"{imported['ratio_import_to_copy']:.1f}", "", ""))
         elif imported:
             rows.append(("import_persons", vendor, "ERROR", "", "", "", "", "no"))
+        found = results.get("person_search", {}).get(vendor)
+        if found and "error" not in found:
+            for label, mix in found["mixes"].items():
+                ours, base = mix["ours"], mix["baseline_ilike"]
+                rows.append(("person_search", vendor, f"{label} p50 ms", f"{ours['p50_ms']:.2f}",
+                             f"{base['p50_ms']:.2f}", f"{mix['ratio_p50']:.2f}", "", ""))
+                rows.append(("person_search", vendor, f"{label} p95 ms", f"{ours['p95_ms']:.2f}",
+                             f"{base['p95_ms']:.2f}", f"{mix['ratio_p95']:.2f}", "≤ 50 ms",
+                             _ok(mix["meets_target"])))
+                rows.append(("person_search", vendor, f"{label} recall", f"{ours['recall']:.3f}",
+                             f"{base['recall']:.3f}",
+                             f"{ours['recall'] - base['recall']:+.3f}", "", ""))
+        elif found:
+            rows.append(("person_search", vendor, "ERROR", "", "", "", "", "no"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in rows]
@@ -149,6 +171,19 @@ def extract_plans(results: dict) -> str:
                 if plan:
                     parts.append(f"== {vendor} [{state}] {label}: {example['query']!r}\n"
                                  + "\n".join(plan) + "\n")
+    return "\n".join(parts)
+
+
+def extract_person_search_plans(results: dict) -> str:
+    """Move person_search's plans (slowest query of each kind) out of the results into text."""
+    parts = [f"EXPLAIN (ANALYZE, BUFFERS) of person_search's slowest queries, {results['date']}\n"]
+    for vendor, found in results.get("person_search", {}).items():
+        for label, mix in found.get("mixes", {}).items():
+            for kind, example in mix.get("slowest", {}).items():
+                plan = example.pop("plan", None)
+                if plan:
+                    parts.append(f"== {vendor} {label} {kind}: {example['q']!r} "
+                                 f"({example['ms']} ms in the mix)\n" + "\n".join(plan) + "\n")
     return "\n".join(parts)
 
 
@@ -201,6 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     plans = out.with_name(out.stem + "-plans.txt")
     if "unit_search" in names:  # the only benchmark with plans to move out
         plans.write_text(extract_plans(results), encoding="utf-8")
+    if "person_search" in names:  # its own file, so a partial run keeps unit_search's plans
+        out.with_name(out.stem + "-person-search-plans.txt").write_text(
+            extract_person_search_plans(results), encoding="utf-8")
     out.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(results))
     m = results["merged"][-1]["machine"] if merging else results["machine"]
