@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -10,6 +11,7 @@ from django.utils.cache import add_never_cache_headers
 
 from safecommune.accounts.jurisdiction import can_edit_commune, can_read_commune
 from safecommune.core.errors import DomainError, NotFound, errors_of
+from safecommune.core.pages import visible_or_404
 from safecommune.outreach import selectors, services
 from safecommune.outreach.forms import AnswerForm, FeedbackForm, FollowUpForm, ReceiptForm
 from safecommune.receipts.services import RateLimited, rate_limit
@@ -114,13 +116,9 @@ def feedback_inbox(request, code: str):
                                                    "status_filter": status_filter})
 
 
+@login_required
 def feedback_detail(request, id: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    try:
-        feedback = selectors.feedback_get_for(user=request.user, id=id)
-    except NotFound:
-        raise Http404 from None
+    feedback = visible_or_404(selectors.feedback_get_for, user=request.user, id=id)
     may_answer = can_edit_commune(request.user, feedback.commune)
     form = AnswerForm(request.POST or None)
     status = 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from safecommune.accounts.jurisdiction import can_edit_commune, can_read_commune, scope_for
 from safecommune.accounts.roles import EDITOR_ROLES, READER_ROLES
 from safecommune.core.errors import DomainError, NotFound, errors_of
+from safecommune.core.pages import visible_or_404
 from safecommune.residents import selectors, services
 from safecommune.residents.forms import HouseholdForm, MemberForm, PersonForm
 from safecommune.residents.models import HouseholdMember, Person
@@ -174,13 +176,9 @@ def _candidates(household) -> list[Person]:
                 .exclude(pk__in=busy).order_by("name_key", "id")[:LIST_LIMIT])
 
 
+@login_required
 def household_detail(request, id: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    try:
-        household = selectors.household_get_for(user=request.user, id=id)
-    except NotFound:
-        raise Http404 from None
+    household = visible_or_404(selectors.household_get_for, user=request.user, id=id)
     may_edit = can_edit_commune(request.user, household.commune)
     action = request.POST.get("action", "add")
     form = MemberForm(request.POST if action == "add" else None,

@@ -4,6 +4,7 @@ host notifies a stay without an account, and following it with the receipt."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -13,12 +14,13 @@ from django.utils.translation import gettext as _
 from safecommune.accounts.jurisdiction import can_edit_commune, scope_for
 from safecommune.accounts.roles import EDITOR_ROLES
 from safecommune.core.errors import DomainError, NotFound
+from safecommune.core.pages import visible_or_404
 from safecommune.outreach.forms import ReceiptForm
 from safecommune.outreach.views import _open_commune, _private
 from safecommune.receipts.services import RateLimited, rate_limit
+from safecommune.receipts.views import receipt_from_form
 from safecommune.residents.models import HostKind, StayNotice
 from safecommune.residents.selectors import household_visible_to
-from safecommune.receipts.views import receipt_from_form
 from safecommune.residents.stays import selectors, services
 from safecommune.residents.stays.forms import PublicStayForm, StayActionForm, StayForm
 from safecommune.residents.views import (
@@ -99,13 +101,9 @@ def stay_new(request):
                   status=status)
 
 
+@login_required
 def stay_detail(request, id: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    try:
-        notice = selectors.stay_get_for(user=request.user, id=id)
-    except NotFound:
-        raise Http404 from None
+    notice = visible_or_404(selectors.stay_get_for, user=request.user, id=id)
     may_edit = can_edit_commune(request.user, notice.commune)
     form = StayActionForm(request.POST or None)
     status = 200
