@@ -14,8 +14,8 @@ street named after a historical figure (``Số 12, đường Nguyễn Huệ``) i
 also meet addresses, as ``person_search`` searches them too. Rows go in with ``COPY``; the
 indexes of the three tables are dropped before and rebuilt after (same definitions), foreign
 keys are not checked during the load (``session_replication_role = replica``); then
-``VACUUM ANALYZE``. ``name_key``/``address_key``/``phone_key`` are computed exactly as the models
-compute them (``fold``, ``phone_digits``).
+``VACUUM ANALYZE``. ``name_key``/``name_terms``/``address_key``/``phone_key`` are computed as
+the models compute them (``fold``, ``name_terms``, ``phone_digits``).
 
 Users: a commune officer on the largest commune (the worst case for an officer) and a province
 viewer on the province. Each mix: 1,000 queries drawn from the loaded persons (officer: persons
@@ -116,6 +116,7 @@ def generate(folder: Path, communes: list, birth_province: dict[int, str], rows:
     from safecommune.core.text import fold
     from safecommune.demo.names import NameGenerator
     from safecommune.residents.models.people import phone_digits
+    from safecommune.residents.models.terms import name_terms
 
     rng = random.Random(seed)
     names = NameGenerator(seed)
@@ -176,9 +177,10 @@ def generate(folder: Path, communes: list, birth_province: dict[int, str], rows:
                 adult = age >= 14
                 phone = f"09{rng.randrange(10**8):08d}" if adult and rng.random() < 0.7 else ""
                 citizen = cccd(province3, birth, sex) if adult and rng.random() < 0.95 else ""
+                key = fold(name.full_name)
                 pbuf.append(f"{pid}\t{CREATED}\t{CREATED}\t{cid}\t{cid}\t{name.full_name}\t"
-                            f"{fold(name.full_name)}\t{birth.isoformat()}\t{sex}\t{ethnicity}\t"
-                            f"{citizen}\t\tVN\t{phone}\t{phone_digits(phone)}\n")
+                            f"{key}\t{name_terms(key, cid)}\t{birth.isoformat()}\t{sex}\t"
+                            f"{ethnicity}\t{citizen}\t\tVN\t{phone}\t{phone_digits(phone)}\n")
                 mf.write(f"{pid}\t{CREATED}\t{CREATED}\t{hid}\t{pid}\t{relation}\t"
                          f"{TODAY.isoformat()}\n")
                 if cid == watch_commune:
@@ -197,8 +199,8 @@ def generate(folder: Path, communes: list, birth_province: dict[int, str], rows:
 
 TABLES = {
     "residents_person": "id, created_at, modified_at, recorded_unit_id, commune_id, full_name, "
-                        "name_key, birth_date, sex, ethnicity, citizen_id, passport_number, "
-                        "nationality, phone, phone_key",
+                        "name_key, name_terms, birth_date, sex, ethnicity, citizen_id, "
+                        "passport_number, nationality, phone, phone_key",
     "residents_household": "id, created_at, modified_at, recorded_unit_id, commune_id, address, "
                            "address_key, head_id",
     "residents_householdmember": "id, created_at, modified_at, household_id, person_id, "
@@ -437,7 +439,7 @@ def bench(vendor: str) -> dict:
         cursor.execute("VACUUM ANALYZE residents_householdmember")
         vacuum_s = time.perf_counter() - started
         cursor.execute("SELECT pg_total_relation_size('residents_person'), "
-                       "pg_relation_size('person_name_key_trgm')")
+                       "pg_relation_size('person_name_terms_gin')")
         person_bytes, trgm_bytes = cursor.fetchone()
 
     User = get_user_model()
@@ -479,7 +481,7 @@ def bench(vendor: str) -> dict:
         "baseline_timeout_ms": BASELINE_TIMEOUT_MS,
         "generate_s": round(generate_s, 1), "load_s": round(load_s, 1), "load": load_t,
         "vacuum_analyze_s": round(vacuum_s, 1),
-        "person_table_mb": round(person_bytes / 2**20), "name_trgm_index_mb": round(trgm_bytes / 2**20),
+        "person_table_mb": round(person_bytes / 2**20), "name_terms_index_mb": round(trgm_bytes / 2**20),
         "cccd_sample_checked": len(checked), "cccd_sample_invalid": cccd_invalid,
         "mixes": {},
     }

@@ -33,6 +33,7 @@ BENCHMARKS = {
     "request_cost": VENDORS,
     "import_persons": ("postgres",),  # 1,000,000 rows by default; about 5 minutes
     "person_search": ("postgres",),  # 3,000,000 persons; about 15 minutes
+    "report_submit": ("postgres",),  # gunicorn, 2 workers; about 1 minute
 }
 # extra command-line arguments of a benchmark's child process
 EXTRA_ARGS = {
@@ -131,6 +132,15 @@ def table(results: dict) -> str:
                              f"{ours['recall'] - base['recall']:+.3f}", "", ""))
         elif found:
             rows.append(("person_search", vendor, "ERROR", "", "", "", "", "no"))
+        submitted = results.get("report_submit", {}).get(vendor)
+        if submitted and "error" not in submitted:
+            rows.append(("report_submit", vendor, "HTTP submissions/s (ORM inserts/s)",
+                         f"{submitted['http']['per_s']:.1f}",
+                         f"{submitted['baseline_orm']['per_s']:.1f}", f"{submitted['ratio']:.3f}",
+                         "≥ 300/s, none lost",
+                         _ok(submitted["meets_target"] and submitted["none_lost"]["ok"])))
+        elif submitted:
+            rows.append(("report_submit", vendor, "ERROR", "", "", "", "", "no"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
              for r in rows]

@@ -387,6 +387,63 @@ TRANSFER_ROUTES: dict[str, Route] = {
 ROUTES.update(TRANSFER_ROUTES)
 
 
+# --- Person edit and photo (issue 4: person edit page and API, optional photo) -------------
+
+_PHOTO_BOUNDARY = "MaTranPhotoBoundary"
+
+
+def _jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.new("RGB", (8, 8), (120, 60, 30)).save(output, "JPEG")
+    return output.getvalue()
+
+
+def _photo_body() -> bytes:
+    """A multipart body with one JPEG as the field ``photo`` (sent again for every persona)."""
+    return (f"--{_PHOTO_BOUNDARY}\r\nContent-Disposition: form-data; name=\"photo\"; "
+            f"filename=\"photo.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").encode() + _jpeg() + (
+        f"\r\n--{_PHOTO_BOUNDARY}--\r\n").encode()
+
+
+def _person_with_photo() -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from safecommune.residents.models import Person
+    from safecommune.residents.services import person_photo_set
+
+    values = _person()
+    person_photo_set(actor=None, person=Person.objects.get(pk=values["id"]),
+                     photo=SimpleUploadedFile("photo.jpg", _jpeg(), "image/jpeg"))
+    return values
+
+
+def _person_write(method: str, path: str, ok: int, **kwargs) -> Route:
+    return Route(method, path, table(404, anonymous=401, province_viewer=403,
+                                     **{k: ok for k in EDITORS}), **kwargs)
+
+
+PERSON_EDIT_ROUTES: dict[str, Route] = {
+    "person-edit": Route("get", "/residents/persons/{id}/edit/",
+                         table(404, anonymous=302, province_viewer=403, **EDITORS),
+                         prepare=_person),
+    "person-photo": Route("get", "/residents/persons/{id}/photo/",
+                          table(404, anonymous=302, **READERS), prepare=_person_with_photo),
+    "safecommune_api_residents_person_patch": _person_write(
+        "patch", "/api/v1/persons/{id}", 200, prepare=_person, json=True,
+        data='{{"phone": "0905 123 456"}}'),
+    "safecommune_api_residents_person_photo_put": _person_write(
+        "put", "/api/v1/persons/{id}/photo", 200, prepare=_person, data=_photo_body(),
+        headers={"content_type": f"multipart/form-data; boundary={_PHOTO_BOUNDARY}"}),
+    "safecommune_api_residents_person_photo_delete": _person_write(
+        "delete", "/api/v1/persons/{id}/photo", 204, prepare=_person_with_photo),
+}
+ROUTES.update(PERSON_EDIT_ROUTES)
+
+
 def make_persona(name: str, make_user, units):
     """A user for the persona, holding its role on Ia Krái (or Gia Lai, or Hải Sơn)."""
     if name == ANON:
@@ -414,3 +471,12 @@ def call(client, route: Route):
     if data is None:
         return method(path, **kwargs)
     return method(path, data, **kwargs)
+
+from tests.reports.permission_routes import REPORTS_ROUTES  # noqa: E402
+ROUTES.update(REPORTS_ROUTES)
+from tests.open311.permission_routes import OPEN311_ROUTES  # noqa: E402
+ROUTES.update(OPEN311_ROUTES)
+from tests.reports.permission_routes_public import PUBLIC_REPORT_ROUTES  # noqa: E402
+ROUTES.update(PUBLIC_REPORT_ROUTES)
+from tests.reports.permission_routes_map import MAP_ROUTES  # noqa: E402
+ROUTES.update(MAP_ROUTES)

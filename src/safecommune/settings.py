@@ -7,6 +7,7 @@ var directory (``SAFECOMMUNE_VAR_DIR``, default ``./var``), which is never commi
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
     "safecommune.idempotency",
     "safecommune.outreach",
     "safecommune.residents",
+    "safecommune.reports",
+    "safecommune.reports.open311",
     "safecommune.worker",
     "safecommune.api",
     "safecommune.demo",
@@ -141,6 +144,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     _db.setdefault("TEST", {})
+elif _db["ENGINE"] == "django.db.backends.postgresql":
+    # Short OLTP queries: JIT compilation cost 40–110 ms of a search plan and gained nothing
+    # (docs/benchmarks.md, person search). SAFECOMMUNE_PG_OPTIONS replaces this.
+    _db.setdefault("OPTIONS", {})["options"] = os.environ.get("SAFECOMMUNE_PG_OPTIONS",
+                                                              "-c jit=off")
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -243,6 +251,8 @@ SECURE_HSTS_SECONDS = 31536000 if _https else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _https
 SECURE_HSTS_PRELOAD = _https
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _https else None
+# The field key ring (docs/decisions/0017); empty means VAR_DIR/field-keys.json.
+SAFECOMMUNE_FIELD_KEYS_FILE = os.environ.get("SAFECOMMUNE_FIELD_KEYS_FILE", "")
 
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
@@ -261,6 +271,12 @@ SAFECOMMUNE_CIRCLE_FACTOR = float(os.environ.get("SAFECOMMUNE_CIRCLE_FACTOR", "1
 SAFECOMMUNE_MAP_TILE_URL = os.environ.get(
     "SAFECOMMUNE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
+# Empty tile URL: maps draw on a blank background (docs/decisions/0021-map.md).
+SAFECOMMUNE_MAP_TILE_ATTRIBUTION = os.environ.get(
+    "SAFECOMMUNE_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors')
+# The incidents map sends at most this many points; the rest are counted, not drawn.
+SAFECOMMUNE_MAP_POINTS_MAX = int(os.environ.get("SAFECOMMUNE_MAP_POINTS_MAX", "5000"))
 SAFECOMMUNE_SEARCH_LIMIT = 50
 SAFECOMMUNE_IDEMPOTENCY_HOURS = int(os.environ.get("SAFECOMMUNE_IDEMPOTENCY_HOURS", "24"))
 
@@ -279,8 +295,28 @@ SAFECOMMUNE_STAY_LATE_ARRIVAL_DEADLINE = os.environ.get("SAFECOMMUNE_STAY_LATE_A
 SAFECOMMUNE_FOREIGNER_DECLARATION_HOURS = int(
     os.environ.get("SAFECOMMUNE_FOREIGNER_DECLARATION_HOURS", "12"))
 SAFECOMMUNE_STAY_MAX_DAYS = int(os.environ.get("SAFECOMMUNE_STAY_MAX_DAYS", "30"))
+SAFECOMMUNE_TIP_FORWARD_HOURS = int(os.environ.get("SAFECOMMUNE_TIP_FORWARD_HOURS", "24"))
+SAFECOMMUNE_TIP_FORWARD_HOURS_REMOTE = int(os.environ.get("SAFECOMMUNE_TIP_FORWARD_HOURS_REMOTE",
+                                                          "48"))
 SAFECOMMUNE_IMPORT_MAX_BYTES = int(os.environ.get("SAFECOMMUNE_IMPORT_MAX_BYTES",
                                                   str(200 * 1024 * 1024)))
+# Photos (persons now, incident reports later; docs/decisions/0015-images.md): the upload's
+# size is checked before decoding, its pixel count from the header before any pixel is
+# decoded; the kept JPEG is scaled down to the longer side given.
+SAFECOMMUNE_PHOTO_MAX_BYTES = int(os.environ.get("SAFECOMMUNE_PHOTO_MAX_BYTES",
+                                                 str(10 * 1024 * 1024)))
+SAFECOMMUNE_PHOTO_MAX_PIXELS = int(os.environ.get("SAFECOMMUNE_PHOTO_MAX_PIXELS", "50000000"))
+SAFECOMMUNE_PHOTO_MAX_SIDE = int(os.environ.get("SAFECOMMUNE_PHOTO_MAX_SIDE", "1600"))
+# Caps of the public receipts service per address and window (receipts/services.py RATE_LIMITS),
+# e.g. '{"submit": 10}'; benchmarks raise them, since all their requests come from one address.
+SAFECOMMUNE_PUBLIC_RATE_LIMITS = json.loads(os.environ.get("SAFECOMMUNE_PUBLIC_RATE_LIMITS")
+                                            or "{}")
+SAFECOMMUNE_REPORT_MAX_PHOTOS = int(os.environ.get("SAFECOMMUNE_REPORT_MAX_PHOTOS", "5"))
+# A multipart body (file upload) may hold the largest import or a report's photos, plus form
+# fields; core/middleware.py refuses anything larger before it is read.
+SAFECOMMUNE_MAX_UPLOAD_BYTES = int(os.environ.get("SAFECOMMUNE_MAX_UPLOAD_BYTES", str(
+    max(SAFECOMMUNE_IMPORT_MAX_BYTES, SAFECOMMUNE_PHOTO_MAX_BYTES * SAFECOMMUNE_REPORT_MAX_PHOTOS)
+    + 1024 * 1024)))
 SAFECOMMUNE_DEMO_POPULATION_SCALE = float(os.environ.get("SAFECOMMUNE_DEMO_POPULATION_SCALE",
                                                          "1.0"))
 

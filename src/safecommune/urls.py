@@ -4,6 +4,7 @@ from django.urls import include, path
 from safecommune.api.main import api
 from safecommune.core import audit_views
 from safecommune.core import views as core_views
+from safecommune.reports.public import urls as public_report_urls
 from safecommune.residents.stays import urls as stays_urls
 
 urlpatterns = [
@@ -13,10 +14,13 @@ urlpatterns = [
     path("", include("safecommune.territory.urls")),
     path("", include("safecommune.outreach.urls")),
     path("", include(stays_urls.public_urlpatterns)),
+    path("", include(public_report_urls.public_urlpatterns)),
     path("residents/", include("safecommune.residents.urls")),
+    path("reports/", include("safecommune.reports.urls")),
     path("staff/jobs/", include("safecommune.worker.urls")),
     path("staff/audit/", audit_views.audit_log, name="audit-log"),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("safecommune.reports.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

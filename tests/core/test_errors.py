@@ -131,6 +131,21 @@ def test_any_non_negative_length_passes_or_is_413(length):
     assert response.status_code == (200 if length <= LIMIT else 413)
 
 
+@pytest.mark.parametrize("content_type,length,status", [
+    ("multipart/form-data; boundary=x", LIMIT + 1, 200),
+    ("multipart/form-data; boundary=x", 5 * LIMIT, 200),
+    ("multipart/form-data; boundary=x", 5 * LIMIT + 1, 413),
+    ("application/x-www-form-urlencoded", LIMIT + 1, 413),
+    ("application/json", LIMIT + 1, 413),
+])
+def test_file_uploads_have_their_own_larger_limit(settings, content_type, length, status):
+    settings.SAFECOMMUNE_MAX_BODY_BYTES = LIMIT
+    settings.SAFECOMMUNE_MAX_UPLOAD_BYTES = 5 * LIMIT
+    request = with_length(str(length))
+    request.META["CONTENT_TYPE"] = content_type
+    assert RequestSizeMiddleware(passthrough)(request).status_code == status
+
+
 @given(st.integers(max_value=-1))
 def test_any_negative_length_is_400(length):
     with override_settings(SAFECOMMUNE_MAX_BODY_BYTES=LIMIT):

@@ -156,7 +156,8 @@ def test_residents_list_page_query_count_is_bounded(client, officer, make_person
                                                     django_assert_max_num_queries):
     _many_households(make_person, make_household)
     client.force_login(officer)
-    with django_assert_max_num_queries(12):
+    # the search itself is a few steps (residents/search.py): prefix, walk, final fetch
+    with django_assert_max_num_queries(14):
         response = client.get("/residents/?q=nguyen")
     assert response.status_code == 200
 

@@ -101,3 +101,7 @@ api.add_router("/", residents_router)
 api.add_router("/", transfer_router)
 api.add_router("/", residence_router)
 api.add_router("/", stays_router)
+# Before the reports router: its /incidents/{id} would take "points" and "export" for an id.
+api.add_router("/", "safecommune.api.incident_lists.router")
+api.add_router("/", "safecommune.api.reports.router")
+api.add_router("/public", "safecommune.api.public_reports.router")

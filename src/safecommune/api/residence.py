@@ -12,6 +12,7 @@ from ninja.errors import HttpError
 from safecommune.accounts.jurisdiction import can_edit_commune, can_read_commune, scope_for
 from safecommune.accounts.roles import READER_ROLES
 from safecommune.api.auth import token_or_session
+from safecommune.api.residents import HouseholdOut
 from safecommune.residents import selectors as person_selectors
 from safecommune.residents import services as person_services
 from safecommune.residents.models import (
@@ -104,6 +105,7 @@ class WorkListsOut(Schema):
     counts: dict[str, int]
     expiring: list[ResidenceOut]
     overdue_absences: list[AbsenceOut]
+    headless_households: list[HouseholdOut]
 
 
 def _forbidden():
@@ -209,7 +211,8 @@ def absence_return(request, id: int, payload: ReturnIn):
 
 
 @router.get("/residence/work-lists", response=WorkListsOut,
-            summary="Temporary residences expiring soon and absences past their return (staff)")
+            summary="Temporary residences expiring soon, absences past their return and "
+                    "households without a head (staff)")
 def work_lists(request, commune: str = ""):
     if not scope_for(request.auth).roles & READER_ROLES:
         raise _forbidden()
@@ -223,4 +226,6 @@ def work_lists(request, commune: str = ""):
             "expiring": list(selectors.expiring_temporary(user=user, commune=unit)
                              .select_related("commune")[:LIST_LIMIT]),
             "overdue_absences": list(selectors.overdue_absences(user=user, commune=unit)
-                                     [:LIST_LIMIT])}
+                                     [:LIST_LIMIT]),
+            "headless_households": list(selectors.headless_households(user=user, commune=unit)
+                                        .select_related("commune")[:LIST_LIMIT])}

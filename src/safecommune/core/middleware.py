@@ -1,4 +1,9 @@
-"""Refuse oversize request bodies before anything reads them."""
+"""Refuse oversize request bodies before anything reads them.
+
+Form and JSON bodies: ``SAFECOMMUNE_MAX_BODY_BYTES`` (1 MB). File uploads (multipart) may be
+larger — an import, or a report's photos — up to ``SAFECOMMUNE_MAX_UPLOAD_BYTES``; each view
+still checks its own file against its own limit (import, photo).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ class RequestSizeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.SAFECOMMUNE_MAX_BODY_BYTES
+        multipart = (request.META.get("CONTENT_TYPE") or "").startswith("multipart/form-data")
+        limit = (settings.SAFECOMMUNE_MAX_UPLOAD_BYTES if multipart
+                 else settings.SAFECOMMUNE_MAX_BODY_BYTES)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -21,7 +21,6 @@ from safecommune.core.audit import audit_append_bulk
 from safecommune.core.text import fold
 from safecommune.demo.names import HAI_SON_MIX, IA_KRAI_MIX, NameGenerator
 from safecommune.residents.models import Household, HouseholdMember, Person, Relation
-from safecommune.residents.models.people import phone_digits
 from safecommune.territory.models import AdministrativeUnit, Structure, UnitSuccession
 
 KINH_MOSTLY = {"kinh": 0.93, "tay": 0.04, "dao": 0.03}
@@ -90,12 +89,14 @@ class _Builder:
         adult = (TODAY - birth).days >= 14 * 365
         phone = (f"09{self.rng.randrange(10**8):08d}" if adult and self.rng.random() < 0.7
                  else "")
-        return Person(
+        person = Person(
             recorded_unit=self.commune, commune=self.commune, village=village,
-            full_name=name.full_name, name_key=fold(name.full_name), birth_date=birth, sex=sex,
-            ethnicity=ethnicity, nationality="VN", phone=phone, phone_key=phone_digits(phone),
+            full_name=name.full_name, birth_date=birth, sex=sex, ethnicity=ethnicity,
+            nationality="VN", phone=phone,
             citizen_id=(_cccd(self.rng, self.province, birth, sex, self.used)
                         if adult and self.rng.random() < 0.95 else ""))
+        person.set_search_keys()
+        return person
 
     def household(self) -> tuple[Household, list[_Member]]:
         rng = self.rng

@@ -10,6 +10,7 @@ from safecommune.territory.forms import AccessibleForm
 from safecommune.territory.models import phone_validator
 
 NONE = ("", _("— none —"))
+IMAGE_TYPES = "image/jpeg,image/png,image/webp"
 
 
 class _CommuneForm(AccessibleForm):
@@ -38,6 +39,23 @@ class PersonForm(_CommuneForm):
                                   help_text=_("Two-letter country code (ISO 3166), e.g. VN."))
     phone = forms.CharField(label=_("Phone"), max_length=20, required=False,
                             validators=[phone_validator])
+    photo = forms.FileField(
+        label=_("Photo (optional)"), required=False,
+        help_text=_("A JPEG, PNG or WebP image. Location, camera and other hidden data are "
+                    "removed before it is kept."),
+        widget=forms.FileInput(attrs={"accept": IMAGE_TYPES}))
+
+
+class PersonEditForm(PersonForm):
+    """The person form without the commune (a person's commune does not change here)."""
+
+    remove_photo = forms.BooleanField(label=_("Remove the current photo"), required=False)
+
+    def __init__(self, *args, villages=(), has_photo=False, **kwargs):
+        super().__init__(*args, villages=villages, **kwargs)
+        del self.fields["commune"]
+        if not has_photo:
+            del self.fields["remove_photo"]
 
 
 class HouseholdForm(_CommuneForm):

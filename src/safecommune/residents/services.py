@@ -1,19 +1,34 @@
-"""Writes on persons and households. Each is one transaction with its audit entry, whose
-details hold only row ids and field names, never names or ID numbers."""
+"""Writes on persons, their photos and households. Each is one transaction with its audit
+entry, whose details hold only row ids, field names, sizes and digests, never names, ID
+numbers or images."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecommune.core.audit import audit_append
-from safecommune.core.errors import DomainError, ValidationFailed, full_clean_or_raise
+from safecommune.core.errors import (
+    DomainError,
+    NotFound,
+    ValidationFailed,
+    full_clean_or_raise,
+)
+from safecommune.core.images import SanitizedImage, image_sanitize
 from safecommune.residents.cccd import validate_cccd
-from safecommune.residents.models import Household, HouseholdMember, Person, Relation, Sex
+from safecommune.residents.models import (
+    Household,
+    HouseholdMember,
+    Person,
+    PersonPhoto,
+    Relation,
+    Sex,
+)
 from safecommune.territory.models import AdministrativeUnit, Village
 from safecommune.territory.selectors import resolve_commune
 
@@ -87,27 +102,39 @@ def _clean_person(person: Person) -> None:
                                  "message": _("The date of birth is in the future.")}])
 
 
+def photo_sanitize(upload) -> SanitizedImage | None:
+    """The person photo from an upload, checked and stripped before any transaction opens."""
+    if upload is None:
+        return None
+    return image_sanitize(upload, max_bytes=settings.SAFECOMMUNE_PHOTO_MAX_BYTES,
+                          max_pixels=settings.SAFECOMMUNE_PHOTO_MAX_PIXELS,
+                          max_side=settings.SAFECOMMUNE_PHOTO_MAX_SIDE, field="photo")
+
+
 def person_create(*, actor, unit: AdministrativeUnit, full_name: str, birth_date: date,
                   sex: str, ethnicity: str = "", citizen_id: str = "",
                   passport_number: str = "", nationality: str = "VN", phone: str = "",
-                  village: Village | None = None, user=None) -> Person:
+                  village: Village | None = None, user=None, photo=None) -> Person:
     """A person recorded under ``unit`` (a 2025 commune or a former one, resolved).
 
     A citizen ID held by someone the actor may see is refused with a link to them; one held
-    elsewhere is refused without details, and the attempt goes into the audit chain.
+    elsewhere is refused without details, and the attempt goes into the audit chain. An
+    optional ``photo`` upload is sanitized first: a bad photo writes no person.
     """
     commune = commune_of(unit)
+    image = photo_sanitize(photo)
     try:
         return _person_create(actor=actor, unit=unit, commune=commune, full_name=full_name,
                               birth_date=birth_date, sex=sex, ethnicity=ethnicity,
                               citizen_id=citizen_id, passport_number=passport_number,
-                              nationality=nationality, phone=phone, village=village, user=user)
+                              nationality=nationality, phone=phone, village=village, user=user,
+                              image=image)
     except _RegisteredElsewhere:
         raise _refuse_registered_elsewhere(actor=actor, commune=commune) from None
 
 
 @transaction.atomic
-def _person_create(*, actor, unit, commune, village, **fields) -> Person:
+def _person_create(*, actor, unit, commune, village, image, **fields) -> Person:
     _check_village(village, commune)
     person = Person(recorded_unit=unit, commune=commune, village=village, created_by=actor,
                     modified_by=actor, **fields)
@@ -116,16 +143,31 @@ def _person_create(*, actor, unit, commune, village, **fields) -> Person:
     full_clean_or_raise(person, validate_constraints=False)
     person.save()
     audit_append(action="person.create", actor=actor, commune=commune, obj=person)
+    if image is not None:
+        _photo_store(actor=actor, person=person, image=image)
     return person
 
 
-def person_update(*, actor, person: Person, **changes) -> Person:
+def _field_value(person: Person, name: str):
+    return person.village_id if name == "village" else getattr(person, name)
+
+
+def person_update(*, actor, person: Person, photo=None, remove_photo: bool = False,
+                  **changes) -> Person:
+    """Change some of a person's fields (``PERSON_FIELDS``), and set or remove the photo.
+
+    The same rules as ``person_create`` hold, a changed citizen ID included. All or nothing:
+    on any error the stored person (and photo) is unchanged. The audit entry names the fields
+    that really changed; an update that changes nothing writes nothing.
+    """
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field: %(names)s.") % {"names": ", ".join(sorted(unknown))},
                           field=sorted(unknown)[0], rule="unknown")
+    image = photo_sanitize(photo)
     try:
-        return _person_update(actor=actor, person=person, changes=changes)
+        return _person_update(actor=actor, person=person, changes=changes, image=image,
+                              remove_photo=remove_photo and image is None)
     except _RegisteredElsewhere:
         person.refresh_from_db()
         raise _refuse_registered_elsewhere(actor=actor, commune=person.commune,
@@ -133,20 +175,76 @@ def person_update(*, actor, person: Person, **changes) -> Person:
 
 
 @transaction.atomic
-def _person_update(*, actor, person: Person, changes: dict) -> Person:
+def _person_update(*, actor, person: Person, changes: dict, image, remove_photo: bool) -> Person:
+    person = Person.objects.select_for_update(of=("self",)).select_related("commune").get(
+        pk=person.pk)
     _check_village(changes.get("village"), person.commune)
-    changed = sorted(name for name, value in changes.items() if getattr(person, name) != value)
-    for name in changed:
-        setattr(person, name, changes[name])
+    before = {name: _field_value(person, name) for name in PERSON_FIELDS}
+    for name, value in changes.items():
+        setattr(person, name, value)
     _clean_person(person)
     _check_citizen_id(person, actor=actor)
     full_clean_or_raise(person, validate_constraints=False)
-    person.modified_by = actor
-    person.save(update_fields=[*changed, "full_name", "nationality", "citizen_id",
-                               "passport_number", "phone", "modified_by", "modified_at"])
-    audit_append(action="person.update", actor=actor, commune=person.commune, obj=person,
-                 details={"fields": changed})
+    changed = [name for name in PERSON_FIELDS if _field_value(person, name) != before[name]]
+    if changed:
+        person.modified_by = actor
+        person.save(update_fields=[*changed, "modified_by", "modified_at"])
+        audit_append(action="person.update", actor=actor, commune=person.commune, obj=person,
+                     details={"fields": changed})
+    if image is not None:
+        _photo_store(actor=actor, person=person, image=image)
+    elif remove_photo:
+        _photo_remove(actor=actor, person=person)
     return person
+
+
+def _photo_store(*, actor, person: Person, image: SanitizedImage) -> PersonPhoto:
+    photo = PersonPhoto.objects.select_for_update().filter(person=person).first()
+    replaced = photo is not None
+    if photo is None:
+        photo = PersonPhoto(person=person, created_by=actor)
+    photo.commune = person.commune
+    photo.content = image.content
+    photo.content_type = image.content_type
+    photo.width, photo.height, photo.size = image.width, image.height, image.size
+    photo.sha256 = image.sha256
+    photo.modified_by = actor
+    photo.save()
+    audit_append(action="person.photo_set", actor=actor, commune=person.commune, obj=person,
+                 details={"bytes": image.size, "sha256": image.sha256, "replaced": replaced})
+    return photo
+
+
+def _photo_remove(*, actor, person: Person) -> bool:
+    photo = PersonPhoto.objects.select_for_update().filter(person=person).first()
+    if photo is None:
+        return False
+    digest = photo.sha256
+    photo.delete()
+    audit_append(action="person.photo_remove", actor=actor, commune=person.commune, obj=person,
+                 details={"sha256": digest})
+    return True
+
+
+def person_photo_set(*, actor, person: Person, photo) -> PersonPhoto:
+    """Set or replace the person's photo from an upload (sanitized before the transaction)."""
+    image = photo_sanitize(photo)
+    if image is None:
+        raise ValidationFailed([{"field": "photo", "rule": "required",
+                                 "message": _("Choose an image file to upload.")}])
+    with transaction.atomic():
+        person = Person.objects.select_for_update(of=("self",)).select_related("commune").get(
+            pk=person.pk)
+        return _photo_store(actor=actor, person=person, image=image)
+
+
+@transaction.atomic
+def person_photo_remove(*, actor, person: Person) -> None:
+    """Remove the photo for good (no copy is kept; the audit entry keeps its digest only)."""
+    person = Person.objects.select_for_update(of=("self",)).select_related("commune").get(
+        pk=person.pk)
+    if not _photo_remove(actor=actor, person=person):
+        raise NotFound(_("This person has no photo."), field="photo", rule="exists")
 
 
 @transaction.atomic

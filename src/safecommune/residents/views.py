@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from safecommune.accounts.roles import EDITOR_ROLES, READER_ROLES
 from safecommune.core.errors import DomainError, NotFound, errors_of
 from safecommune.core.pages import visible_or_404
 from safecommune.residents import selectors, services
-from safecommune.residents.forms import HouseholdForm, MemberForm, PersonForm
+from safecommune.residents.forms import HouseholdForm, MemberForm, PersonEditForm, PersonForm
 from safecommune.residents.models import HouseholdMember, Person
 from safecommune.territory import selectors as territory_selectors
 from safecommune.territory.models import AdministrativeUnit, Level, Structure
@@ -88,9 +88,13 @@ def residents_home(request):
     households = selectors.household_visible_to(user=request.user)
     if commune is not None:
         households = households.filter(commune=commune)
+    no_head = request.GET.get("no_head") == "1"
+    if no_head:
+        households = households.filter(head__isnull=True, archived_at__isnull=True)
     households = households.annotate(
         member_count=Count("members", filter=Q(members__left_on__isnull=True)))
     context = {"commune": commune, "query": query, "results": results, "error": error,
+               "no_head": no_head,
                "households": list(households.order_by("commune__name_key", "address_key",
                                                       "id")[:LIST_LIMIT]),
                "may_edit": bool(scope_for(request.user).roles & EDITOR_ROLES)}
@@ -122,8 +126,8 @@ def _new_record(request, *, form_class, title: str, create):
         return redirect_to_login(request.get_full_path())
     communes, chosen = _editable_communes(request)
     villages = list(chosen.villages.active().order_by("name_key")) if chosen else []
-    form = form_class(request.POST or None, communes=communes, villages=villages,
-                      initial={"commune": chosen.code if chosen else ""})
+    form = form_class(request.POST or None, request.FILES or None, communes=communes,
+                      villages=villages, initial={"commune": chosen.code if chosen else ""})
     links, status = [], 200
     if request.method == "POST":
         if form.is_valid():
@@ -166,7 +170,58 @@ def person_detail(request, id: int):
         raise Http404 from None
     services.person_record_read(actor=request.user, person=person)
     return render(request, "residents/person.html", {
-        "person": person, "memberships": selectors.person_memberships(person=person)})
+        "person": person, "memberships": selectors.person_memberships(person=person),
+        "has_photo": selectors.person_has_photo(person=person),
+        "may_edit": can_edit_commune(request.user, person.commune)})
+
+
+_EDIT_FIELDS = ("full_name", "birth_date", "sex", "ethnicity", "citizen_id", "passport_number",
+                "nationality", "phone")
+
+
+@login_required
+def person_edit(request, id: int):
+    """Edit a person: the commune's editors; out of scope is 404, a reader without the right
+    to edit gets 403."""
+    person = visible_or_404(selectors.person_get_for, user=request.user, id=id)
+    if not can_edit_commune(request.user, person.commune):
+        raise PermissionDenied
+    villages = list(person.commune.villages.active().order_by("name_key"))
+    has_photo = selectors.person_has_photo(person=person)
+    initial = {name: getattr(person, name) for name in _EDIT_FIELDS}
+    initial["village"] = str(person.village_id or "")
+    form = PersonEditForm(request.POST or None, request.FILES or None, villages=villages,
+                          has_photo=has_photo, initial=initial)
+    links, status = [], 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {name: data[name] for name in _EDIT_FIELDS}
+            changes["village"] = _village(person.commune, data["village"])
+            try:
+                services.person_update(actor=request.user, person=person,
+                                       photo=data.get("photo"),
+                                       remove_photo=data.get("remove_photo", False), **changes)
+            except DomainError as exc:
+                links = _add_errors(form, exc)
+            else:
+                return redirect("person-detail", id=person.pk)
+        status = 400
+    title = _("Edit %(name)s") % {"name": person.full_name}
+    return render(request, "residents/form.html", {
+        "form": form, "title": title, "links": links,
+        "cancel_url": reverse("person-detail", args=[person.pk])}, status=status)
+
+
+@login_required
+def person_photo(request, id: int):
+    """The photo, for whoever may open the person's record; never cached by anyone."""
+    photo = visible_or_404(selectors.person_photo_get_for, user=request.user, id=id)
+    response = HttpResponse(bytes(photo.content), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Disposition"] = f'inline; filename="person-{photo.person_id}.jpg"'
+    response["Content-Length"] = str(photo.size)
+    return response
 
 
 def _candidates(household) -> list[Person]:

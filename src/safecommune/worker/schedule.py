@@ -34,6 +34,7 @@ JOBS: list[Job] = [
     Job("audit-sign-heads", "safecommune.core.tasks.audit_sign_heads_task", "*/10 * * * *"),
     Job("residence-reminders", "safecommune.residents.residence.tasks.residence_reminders_task",
         "15 5 * * *"),
+    Job("tip-forward-alerts", "safecommune.reports.tasks.tip_forward_alerts_task", "*/15 * * * *"),
 ]
 
 

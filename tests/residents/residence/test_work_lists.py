@@ -58,21 +58,22 @@ def test_work_lists_are_scoped_to_the_users_communes(make_person, officer, other
     register(make_person(), officer, until=TODAY + timedelta(days=3))
     overdue_absence(make_person("Trần Văn Cường"), officer)
     assert selectors.work_list_counts(user=other_officer, today=TODAY) == {
-        "expiring": 0, "overdue_absences": 0}
+        "expiring": 0, "overdue_absences": 0, "headless_households": 0}
     assert selectors.work_list_counts(user=province_viewer, today=TODAY) == {
-        "expiring": 1, "overdue_absences": 1}
+        "expiring": 1, "overdue_absences": 1, "headless_households": 0}
 
 
 def test_worker_raises_reminders_once(make_person, officer, ia_krai):
     record = register(make_person(), officer, until=TODAY + timedelta(days=15))
     absence = overdue_absence(make_person("Trần Văn Cường"), officer)
 
+    none = {ReminderKind.NO_HEAD: 0, ReminderKind.LATE_STAY: 0}
     assert services.residence_reminders_raise(today=TODAY) == {
-        ReminderKind.EXPIRING: 1, ReminderKind.ABSENCE_OVERDUE: 1}
+        ReminderKind.EXPIRING: 1, ReminderKind.ABSENCE_OVERDUE: 1, **none}
     assert services.residence_reminders_raise(today=TODAY) == {
-        ReminderKind.EXPIRING: 0, ReminderKind.ABSENCE_OVERDUE: 0}
+        ReminderKind.EXPIRING: 0, ReminderKind.ABSENCE_OVERDUE: 0, **none}
     assert services.residence_reminders_raise(today=TODAY + timedelta(days=1)) == {
-        ReminderKind.EXPIRING: 0, ReminderKind.ABSENCE_OVERDUE: 0}
+        ReminderKind.EXPIRING: 0, ReminderKind.ABSENCE_OVERDUE: 0, **none}
 
     reminders = {(r.kind, r.record_id, r.absence_id, r.due_on, r.raised_on, r.commune_id)
                  for r in ResidenceReminder.objects.all()}
@@ -100,9 +101,10 @@ def test_reminder_task_runs_through_the_task_backend_and_is_scheduled_daily(
     services.temporary_register(actor=officer, person=make_person(), address="5 Lê Lợi",
                                 valid_until=today + timedelta(days=10))
     result = tasks.residence_reminders_task.enqueue()
-    assert result.return_value == {"expiring": 1, "absence_overdue": 0}
+    assert result.return_value == {"expiring": 1, "absence_overdue": 0, "no_head": 0,
+                                   "late_stay": 0}
     assert tasks.residence_reminders_task.enqueue().return_value == {
-        "expiring": 0, "absence_overdue": 0}
+        "expiring": 0, "absence_overdue": 0, "no_head": 0, "late_stay": 0}
     job = next(j for j in schedule.JOBS if j.name == "residence-reminders")
     assert job.task == "safecommune.residents.residence.tasks.residence_reminders_task"
     assert job.cron.split()[2:] == ["*", "*", "*"]
@@ -125,7 +127,7 @@ def busy_commune(make_person, officer):
 def test_work_lists_page_shows_counts_lists_and_reminders_with_bounded_queries(
         client, officer, busy_commune, ia_krai, django_assert_max_num_queries):
     client.force_login(officer)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         response = client.get(f"/residents/work-lists/?commune={ia_krai.code}")
     body = response.content.decode()
     assert response.status_code == 200
@@ -139,11 +141,11 @@ def test_work_lists_of_another_commune_are_404(client, other_officer, ia_krai, b
     page = client.get("/residents/work-lists/").content.decode()
     assert "Nguyễn Văn Số" not in page
     data = client.get("/api/v1/residence/work-lists").json()
-    assert data["counts"] == {"expiring": 0, "overdue_absences": 0}
+    assert data["counts"] == {"expiring": 0, "overdue_absences": 0, "headless_households": 0}
     assert client.get(f"/api/v1/residence/work-lists?commune={ia_krai.code}").status_code == 404
 
 
-def test_commune_page_counts_for_staff_only_in_three_queries(client, officer, busy_commune,
+def test_commune_page_counts_for_staff_only_in_four_queries(client, officer, busy_commune,
                                                            ia_krai):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -159,7 +161,8 @@ def test_commune_page_counts_for_staff_only_in_three_queries(client, officer, bu
         body = client.get(f"/communes/{ia_krai.code}/").content.decode()
     counts = [q["sql"] for q in staff.captured_queries if "COUNT(" in q["sql"].upper()]
 
-    assert len(counts) == 3  # expiring residences, overdue absences, late stays
+    # expiring residences, overdue absences, households without a head, late stays
+    assert len(counts) == 4
     assert len(staff) <= public_count + 9
     assert f"/residents/work-lists/?commune={ia_krai.code}" in body
     assert "8 temporary residences expiring soon" in body
@@ -169,7 +172,7 @@ def test_commune_page_counts_for_staff_only_in_three_queries(client, officer, bu
 def test_api_work_lists_for_staff(client, officer, busy_commune,
                                   django_assert_max_num_queries):
     client.force_login(officer)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(9):
         data = client.get("/api/v1/residence/work-lists").json()
-    assert data["counts"] == {"expiring": 8, "overdue_absences": 8}
+    assert data["counts"] == {"expiring": 8, "overdue_absences": 8, "headless_households": 0}
     assert len(data["expiring"]) == 8 and len(data["overdue_absences"]) == 8

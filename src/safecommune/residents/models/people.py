@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from safecommune.core.models import BaseModel
 from safecommune.core.text import fold
+from safecommune.residents.models.terms import name_terms
 from safecommune.territory.models import phone_validator
 
 __all__ = ["Sex", "Ethnicity", "Relation", "Person", "Household", "HouseholdMember", "phone_digits"]
@@ -68,6 +69,8 @@ class Person(BaseModel):
                                 blank=True, on_delete=models.PROTECT, related_name="+")
     full_name = models.CharField(_("full name"), max_length=150)
     name_key = models.CharField(max_length=300, db_index=True, editable=False)
+    # Inverted-index terms of the name for person search on PostgreSQL (models/terms.py).
+    name_terms = models.TextField(editable=False, blank=True, default="")
     birth_date = models.DateField(_("date of birth"))
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     ethnicity = models.CharField(_("ethnicity"), max_length=16, choices=Ethnicity.choices,
@@ -98,14 +101,22 @@ class Person(BaseModel):
     def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def set_search_keys(self) -> None:
+        """The derived search columns; ``save()`` calls this, bulk writers call it themselves."""
         self.name_key = fold(self.full_name)
+        self.name_terms = name_terms(self.name_key, self.commune_id)
         self.phone_key = phone_digits(self.phone)
+
+    def save(self, *args, **kwargs):
+        self.set_search_keys()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            extra = ({"name_key"} if "full_name" in update_fields else set()) | (
-                {"phone_key"} if "phone" in update_fields else set())
-            kwargs["update_fields"] = set(update_fields) | extra
+            fields = set(update_fields)
+            if fields & {"full_name", "commune", "commune_id"}:
+                fields |= {"name_key", "name_terms"}
+            if "phone" in fields:
+                fields.add("phone_key")
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
 
@@ -128,8 +139,12 @@ class Household(BaseModel):
         verbose_name = _("household")
         verbose_name_plural = _("households")
         ordering = ["address_key", "id"]
-        indexes = [models.Index(fields=["commune", "address_key"],
-                                name="household_commune_addr_idx")]
+        indexes = [
+            models.Index(fields=["commune", "address_key"], name="household_commune_addr_idx"),
+            # The "households without a head" work list: few rows, counted per commune.
+            models.Index(fields=["commune"], condition=Q(head__isnull=True),
+                         name="household_no_head_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.address

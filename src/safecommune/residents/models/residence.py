@@ -147,10 +147,28 @@ class Absence(BaseModel):
 class ReminderKind(models.TextChoices):
     EXPIRING = "expiring", _("temporary residence expiring")
     ABSENCE_OVERDUE = "absence_overdue", _("absence past its expected return")
+    NO_HEAD = "no_head", _("household without a head")
+    LATE_STAY = "late_stay", _("late stay notification to review")
+
+
+# The one subject each kind of reminder has; the other subject columns are empty.
+REMINDER_SUBJECTS = {ReminderKind.EXPIRING: "record", ReminderKind.ABSENCE_OVERDUE: "absence",
+                     ReminderKind.NO_HEAD: "household", ReminderKind.LATE_STAY: "stay"}
+
+
+def _one_subject() -> Q:
+    condition = Q()
+    for kind, subject in REMINDER_SUBJECTS.items():
+        condition |= Q(kind=kind.value, **{f"{field}__isnull": field != subject
+                                           for field in REMINDER_SUBJECTS.values()})
+    return condition
 
 
 class ResidenceReminder(models.Model):
-    """A work-list item the worker raised; one per record (or absence), kind and due date."""
+    """A work-list item the worker raised: one per subject (a residence record, an absence, a
+    household, a stay notice), kind and due date. Whether it is still open follows from its
+    subject (term not ended, person not back, household still without a head, notice not
+    reviewed)."""
 
     kind = models.CharField(_("kind of reminder"), max_length=16, choices=ReminderKind.choices)
     commune = models.ForeignKey("territory.AdministrativeUnit", verbose_name=_("commune"),
@@ -159,6 +177,12 @@ class ResidenceReminder(models.Model):
                                blank=True, on_delete=models.CASCADE, related_name="reminders")
     absence = models.ForeignKey(Absence, verbose_name=_("temporary absence"), null=True,
                                 blank=True, on_delete=models.CASCADE, related_name="reminders")
+    household = models.ForeignKey("residents.Household", verbose_name=_("household"),
+                                  null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="reminders")
+    stay = models.ForeignKey("residents.StayNotice", verbose_name=_("notification of stay"),
+                             null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="reminders")
     due_on = models.DateField(_("due on"))
     raised_on = models.DateField(_("raised on"))
 
@@ -167,16 +191,20 @@ class ResidenceReminder(models.Model):
         verbose_name_plural = _("residence reminders")
         ordering = ["due_on", "id"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="expiring", record__isnull=False, absence__isnull=True)
-                | Q(kind="absence_overdue", record__isnull=True, absence__isnull=False),
-                name="reminder_one_subject"),
+            models.CheckConstraint(condition=_one_subject(), name="reminder_one_subject"),
             models.UniqueConstraint(fields=["record", "kind", "due_on"],
                                     condition=Q(record__isnull=False),
                                     name="reminder_unique_record"),
             models.UniqueConstraint(fields=["absence", "kind", "due_on"],
                                     condition=Q(absence__isnull=False),
                                     name="reminder_unique_absence"),
+            # due_on is the day the household lost its head: a later loss is a new reminder.
+            models.UniqueConstraint(fields=["household", "kind", "due_on"],
+                                    condition=Q(household__isnull=False),
+                                    name="reminder_unique_household"),
+            # A notice is late once: one reminder per notice.
+            models.UniqueConstraint(fields=["stay", "kind"], condition=Q(stay__isnull=False),
+                                    name="reminder_unique_stay"),
         ]
 
     def __str__(self) -> str:
@@ -184,4 +212,13 @@ class ResidenceReminder(models.Model):
 
     @property
     def person(self):
-        return self.record.person if self.record_id else self.absence.person
+        """The person concerned; None for a household or a stay notice (see ``subject``)."""
+        if self.record_id:
+            return self.record.person
+        if self.absence_id:
+            return self.absence.person
+        return None
+
+    @property
+    def subject(self):
+        return getattr(self, REMINDER_SUBJECTS[ReminderKind(self.kind)])

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import DateField, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +18,10 @@ from safecommune.accounts.roles import READER_ROLES
 from safecommune.core.errors import NotFound
 from safecommune.residents.models import (
     Absence,
+    Household,
     HouseholdMember,
     Person,
+    Relation,
     ReminderKind,
     ResidenceKind,
     ResidenceRecord,
@@ -112,19 +115,42 @@ def overdue_absences(*, user, today: date | None = None, commune=None) -> QueryS
     return _staff_only(absences, user, commune).order_by("expected_return_on", "id")
 
 
+def headless_households(*, user, commune=None) -> QuerySet[Household]:
+    """Households (not archived) that have no head: their head moved out, or none was named."""
+    households = Household.objects.filter(head__isnull=True, archived_at__isnull=True)
+    return _staff_only(households, user, commune).order_by("address_key", "id")
+
+
+def headless_since() -> Coalesce:
+    """The day a household lost its head: the last day a head left, else the day it was
+    recorded (local date)."""
+    return Coalesce(
+        Max("members__left_on", filter=Q(members__relation=Relation.HEAD)),
+        TruncDate("created_at", tzinfo=timezone.get_default_timezone()),
+        output_field=DateField())
+
+
 def work_list_counts(*, user, commune=None, today: date | None = None) -> dict[str, int]:
-    """Two COUNT queries, whatever the number of rows."""
+    """Three COUNT queries, whatever the number of rows."""
     return {"expiring": expiring_temporary(user=user, today=today, commune=commune).count(),
             "overdue_absences": overdue_absences(user=user, today=today,
-                                                 commune=commune).count()}
+                                                 commune=commune).count(),
+            "headless_households": headless_households(user=user, commune=commune).count()}
 
 
 def reminders_open(*, user, commune=None) -> QuerySet[ResidenceReminder]:
-    """Reminders the worker raised whose subject is still pending (term not ended or renewed,
-    person not back)."""
+    """Reminders the worker raised whose subject is still pending: term not ended or renewed,
+    person not back, household still without a head (its latest reminder only), late notice
+    not reviewed."""
+    later_loss = ResidenceReminder.objects.filter(
+        kind=ReminderKind.NO_HEAD, household=OuterRef("household"), due_on__gt=OuterRef("due_on"))
     reminders = ResidenceReminder.objects.filter(
         Q(kind=ReminderKind.EXPIRING, record__ended_on__isnull=True)
-        | Q(kind=ReminderKind.ABSENCE_OVERDUE, absence__returned_on__isnull=True))
+        | Q(kind=ReminderKind.ABSENCE_OVERDUE, absence__returned_on__isnull=True)
+        | (Q(kind=ReminderKind.NO_HEAD, household__head__isnull=True,
+             household__archived_at__isnull=True) & ~Exists(later_loss))
+        | Q(kind=ReminderKind.LATE_STAY, stay__reviewed_at__isnull=True))
     return (_staff_only(reminders, user, commune)
-            .select_related("record__person", "absence__person", "commune")
+            .select_related("record__person", "absence__person", "household", "stay",
+                            "commune")
             .order_by("due_on", "id"))

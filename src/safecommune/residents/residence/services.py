@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -25,6 +27,7 @@ from safecommune.residents.models import (
     ResidenceKind,
     ResidenceRecord,
     ResidenceReminder,
+    StayNotice,
     SupervisionKind,
 )
 from safecommune.residents.residence import rules
@@ -294,24 +297,43 @@ def absence_return(*, actor, absence: Absence, returned_on: date | None = None,
     return absence
 
 
+def _reminder_sources(today: date) -> list[tuple[str, str, object]]:
+    """(kind, subject column, rows of (subject id, commune id, due on)) for each work list."""
+    from safecommune.residents.residence import selectors
+
+    zone = timezone.get_default_timezone()
+    late_stays = (StayNotice.objects.filter(is_late=True, reviewed_at__isnull=True)
+                  .exclude(Exists(ResidenceReminder.objects.filter(
+                      kind=ReminderKind.LATE_STAY, stay=OuterRef("pk"))))
+                  .annotate(due=TruncDate("notified_at", tzinfo=zone)))
+    headless = (selectors.headless_households(user=None).order_by()
+                .values("pk", "commune_id", "created_at")
+                .annotate(since=selectors.headless_since()))
+    return [
+        (ReminderKind.EXPIRING, "record",
+         selectors.expiring_temporary(user=None, today=today)
+         .values_list("pk", "commune_id", "valid_until")),
+        (ReminderKind.ABSENCE_OVERDUE, "absence",
+         selectors.overdue_absences(user=None, today=today)
+         .values_list("pk", "commune_id", "expected_return_on")),
+        (ReminderKind.NO_HEAD, "household", headless.values_list("pk", "commune_id", "since")),
+        (ReminderKind.LATE_STAY, "stay",
+         late_stays.order_by("pk").values_list("pk", "commune_id", "due")),
+    ]
+
+
 @transaction.atomic
 def residence_reminders_raise(*, today: date | None = None) -> dict[str, int]:
     """Raise the work-list reminders due ``today``; running it again adds nothing.
 
-    One reminder per temporary term expiring within the reminder days (due on its last day)
-    and one per absence past its expected return (due on that day).
+    One reminder per temporary term expiring within the reminder days (due on its last day),
+    per absence past its expected return (due on that day), per household without a head
+    (due on the day it lost its head; losing a later head raises a new one) and per late stay
+    notification not yet reviewed (due on the day it was notified).
     """
-    from safecommune.residents.residence import selectors
-
     today = today or timezone.localdate()
     created = {}
-    for kind, subject, rows in (
-            (ReminderKind.EXPIRING, "record",
-             selectors.expiring_temporary(user=None, today=today)
-             .values_list("pk", "commune_id", "valid_until")),
-            (ReminderKind.ABSENCE_OVERDUE, "absence",
-             selectors.overdue_absences(user=None, today=today)
-             .values_list("pk", "commune_id", "expected_return_on"))):
+    for kind, subject, rows in _reminder_sources(today):
         reminders = ResidenceReminder.objects.filter(kind=kind)
         before = reminders.count()
         # The partial unique constraints make a second run insert nothing (ON CONFLICT DO

@@ -148,5 +148,7 @@ def work_lists(request):
         "counts": selectors.work_list_counts(user=user, commune=commune),
         "expiring": list(expiring[:LIST_LIMIT]),
         "overdue": list(overdue[:LIST_LIMIT]),
+        "headless": list(selectors.headless_households(user=user, commune=commune)
+                         .select_related("village", "commune")[:LIST_LIMIT]),
         "reminders": list(selectors.reminders_open(user=user, commune=commune)[:LIST_LIMIT]),
     })

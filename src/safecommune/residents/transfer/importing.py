@@ -37,7 +37,6 @@ from safecommune.residents.models import (
     HouseholdMember,
     Person,
     Relation,
-    phone_digits,
 )
 from safecommune.residents.selectors import person_visible_to
 from safecommune.residents.transfer.columns import RowError, header_columns, parse_row
@@ -231,13 +230,15 @@ def import_write(*, path: Path, fmt: str, commune: AdministrativeUnit, actor,
 
     for line, cells in rows:
         row, _errors = parse_row(line, columns, cells, today=today)
-        pending.append((Person(
+        person = Person(
             recorded_unit=commune, commune=commune,
             village_id=villages.get(fold(row.village)) if row.village else None,
-            full_name=row.full_name, name_key=fold(row.full_name), birth_date=row.birth_date,
-            sex=row.sex, ethnicity=row.ethnicity, citizen_id=row.citizen_id,
+            full_name=row.full_name, birth_date=row.birth_date, sex=row.sex,
+            ethnicity=row.ethnicity, citizen_id=row.citizen_id,
             passport_number=row.passport_number, nationality=row.nationality, phone=row.phone,
-            phone_key=phone_digits(row.phone), created_by=actor, modified_by=actor), row))
+            created_by=actor, modified_by=actor)
+        person.set_search_keys()
+        pending.append((person, row))
         if len(pending) >= BATCH_SIZE:
             flush()
     if pending:

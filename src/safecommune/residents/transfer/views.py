@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest, StreamingHttpResponse
@@ -103,7 +105,7 @@ def export_response(*, user, params):
         if commune is None:
             raise Http404
         village = commune.villages.filter(pk=params["village"]).first() \
-            if str(params["village"]).isdigit() else None
+            if re.fullmatch(r"[0-9]{1,18}", str(params["village"])) else None
         if village is None:
             raise Http404
         filters.append("village")

@@ -9,7 +9,9 @@
     if (isNaN(lat) || isNaN(lon)) { return; }
     el.textContent = "";
     var map = L.map(el, { scrollWheelZoom: false }).setView([lat, lon], 11);
-    L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap" }).addTo(map);
+    if (el.dataset.tiles) {  // an empty tile URL: no tiles (docs/decisions/0021-map.md)
+      L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: "&copy; OpenStreetMap" }).addTo(map);
+    }
     if (area > 0) {
       var circle = L.circle([lat, lon], { radius: Math.sqrt(area / Math.PI) * 1000 }).addTo(map);
       map.fitBounds(circle.getBounds());

@@ -16,7 +16,9 @@ from safecommune.accounts.roles import Role
 from safecommune.demo.personas import seed_demo_personas
 from safecommune.demo.history import seed_demo_history
 from safecommune.demo.population import DEMO_POPULATION, seed_demo_population
+from safecommune.demo.reports import seed_demo_reports
 from safecommune.demo.seed import seed_demo_territories
+from safecommune.reports.open311.keys import demo_api_key
 from safecommune.territory.models import AdministrativeUnit
 
 EXPECTED_UNITS = 3321 + 34 + 10035 + 696 + 63
@@ -48,6 +50,14 @@ class Command(BaseCommand):
         for login in seed_demo_personas():
             self.stdout.write(f"  {login.username} / {login.password} / {login.token} · "
                               f"{login.role} · {login.unit}")
+        # After the personas: the demo officers and chiefs are the incidents' assignees.
+        reports = seed_demo_reports()
+        if reports.communes:
+            self.stdout.write(f"Demo reports: {reports.calls} hotline calls (Trì Quang's "
+                              f"keychain: {reports.keychain_calls}), {reports.reports} reports, "
+                              f"{reports.incidents} incidents, {reports.outcomes} outcomes, "
+                              f"{reports.alerts} overdue-tip alerts.")
+        self.stdout.write(f"Open311 api_key: {demo_api_key()}")
         self.stdout.write("Logins and tokens are kept in var/demo-logins.json. The demo runs "
                           "without the staff second factor (make demo sets "
                           "SAFECOMMUNE_DEMO_WITHOUT_2FA=1).")
