@@ -50,19 +50,23 @@ def _only_commune(user) -> AdministrativeUnit | None:
     return AdministrativeUnit.objects.get(pk=next(iter(ids)))
 
 
-@login_required
-def incident_list(request):
-    user = request.user
-    if not selectors.is_reports_reader(user):
+def reader_filters(request) -> tuple[selectors.IncidentFilters, str | None, int]:
+    """The list's filters from the query string for a reports reader (403 otherwise; a
+    commune out of scope is a 404); bad filters give no filters, their message and a 400."""
+    if not selectors.is_reports_reader(request.user):
         raise PermissionDenied
-    error, status = None, 200
     try:
-        filters = selectors.incident_filters(user=user, params=request.GET)
+        return selectors.incident_filters(user=request.user, params=request.GET), None, 200
     except NotFound:
         raise Http404 from None
     except DomainError as exc:
-        error, status = exc.message, 400
-        filters = selectors.IncidentFilters()
+        return selectors.IncidentFilters(), exc.message, 400
+
+
+@login_required
+def incident_list(request):
+    user = request.user
+    filters, error, status = reader_filters(request)
     now = timezone.now()
     rows = list(selectors.incident_list(user=user, filters=filters, now=now)[:LIST_LIMIT])
     for row in rows:

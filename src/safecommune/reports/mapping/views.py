@@ -8,18 +8,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from safecommune.core.errors import DomainError, NotFound
 from safecommune.reports import selectors
 from safecommune.reports.forms import category_choices
 from safecommune.reports.mapping.selectors import commune_outline, incident_map, points_max
 from safecommune.reports.models import IncidentStatus
-from safecommune.reports.views import _only_commune
+from safecommune.reports.views import _only_commune, reader_filters
 
 
 def filter_context(user, filters) -> dict:
@@ -37,16 +34,7 @@ def filter_context(user, filters) -> dict:
 @login_required
 def incident_map_page(request):
     user = request.user
-    if not selectors.is_reports_reader(user):
-        raise PermissionDenied
-    error, status = None, 200
-    try:
-        filters = selectors.incident_filters(user=user, params=request.GET)
-    except NotFound:
-        raise Http404 from None
-    except DomainError as exc:
-        error, status = exc.message, 400
-        filters = selectors.IncidentFilters()
+    filters, error, status = reader_filters(request)
     context = filter_context(user, filters)
     outline = commune_outline(context["commune"])
     query = request.GET.urlencode() if error is None else ""
