@@ -106,3 +106,68 @@ def plain_user(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_user("resident", password="a-long-test-password")
+
+
+# --- Personas of the demo communes (Ia Krái in Gia Lai; Hải Sơn for "another commune") ------
+# Shared by the apps' tests; a test module or app conftest may define its own instead.
+
+IA_KRAI, HAI_SON, GIA_LAI = "23776", "06724", "52"
+
+
+@pytest.fixture
+def ia_krai(units):
+    return units("2025", IA_KRAI)
+
+
+@pytest.fixture
+def hai_son(units):
+    return units("2025", HAI_SON)
+
+
+@pytest.fixture
+def officer(make_user, ia_krai):
+    from safecommune.accounts.roles import Role
+
+    return make_user(Role.COMMUNE_OFFICER, ia_krai)
+
+
+@pytest.fixture
+def chief(make_user, ia_krai):
+    from safecommune.accounts.roles import Role
+
+    return make_user(Role.COMMUNE_CHIEF, ia_krai)
+
+
+@pytest.fixture
+def other_officer(make_user, hai_son):
+    from safecommune.accounts.roles import Role
+
+    return make_user(Role.COMMUNE_OFFICER, hai_son)
+
+
+@pytest.fixture
+def province_viewer(make_user, units):
+    from safecommune.accounts.roles import Role
+
+    return make_user(Role.PROVINCE_VIEWER, units("2025", GIA_LAI))
+
+
+@pytest.fixture
+def province_admin(make_user, units):
+    from safecommune.accounts.roles import Role
+
+    return make_user(Role.PROVINCE_ADMIN, units("2025", GIA_LAI))
+
+
+@pytest.fixture
+def resident(make_user, ia_krai):
+    from safecommune.accounts.roles import Role
+
+    return make_user(Role.RESIDENT, ia_krai)
+
+
+@pytest.fixture
+def team_leader(make_user, ia_krai):
+    from safecommune.accounts.roles import Role
+
+    return make_user(Role.TEAM_LEADER, ia_krai)

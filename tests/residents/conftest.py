@@ -1,4 +1,4 @@
-"""Residents fixtures: Ia Krái (Gia Lai) staff and records made through the services."""
+"""Residents fixtures: records made through the services (the personas are in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,35 +6,7 @@ from datetime import date
 
 import pytest
 
-from safecommune.accounts.roles import Role
 from safecommune.residents import services
-
-IA_KRAI, HAI_SON, GIA_LAI = "23776", "06724", "52"
-
-
-@pytest.fixture
-def ia_krai(units):
-    return units("2025", IA_KRAI)
-
-
-@pytest.fixture
-def hai_son(units):
-    return units("2025", HAI_SON)
-
-
-@pytest.fixture
-def officer(make_user, ia_krai):
-    return make_user(Role.COMMUNE_OFFICER, ia_krai)
-
-
-@pytest.fixture
-def other_officer(make_user, hai_son):
-    return make_user(Role.COMMUNE_OFFICER, hai_son)
-
-
-@pytest.fixture
-def province_viewer(make_user, units):
-    return make_user(Role.PROVINCE_VIEWER, units("2025", GIA_LAI))
 
 
 @pytest.fixture
