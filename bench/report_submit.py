@@ -47,7 +47,7 @@ from common import percentiles_ms, standalone  # noqa: E402
 SUBMISSIONS = int(os.environ.get("REPORT_SUBMIT_N", "6000"))
 WARMUP = 200
 CLIENTS = int(os.environ.get("REPORT_SUBMIT_CLIENTS", "16"))
-WORKERS, THREADS = 2, 4
+WORKERS, THREADS = 2, int(os.environ.get("REPORT_SUBMIT_THREADS", "4"))
 TARGET_PER_S = 300.0
 SEED = 20261125
 GIA_LAI = "52"

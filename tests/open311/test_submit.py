@@ -145,9 +145,24 @@ def test_a_named_reporter_is_kept_apart_family_name_first(submit):
     assert response.status_code == 200
     report = only_report()
     identity = ReporterIdentity.objects.get(report=report)
-    assert (identity.name, identity.phone) == ("Nguyễn Văn An", "0905 123 456")
+    assert (identity.name, identity.phone, identity.email) == ("Nguyễn Văn An", "0905 123 456",
+                                                               "an@example.org")
     assert not report.is_anonymous
     assert "Nguyễn" not in report.description and "an@example.org" not in report.description
+
+
+def test_an_email_alone_names_the_reporter_and_is_encrypted_at_rest(submit):
+    from django.db import connection
+
+    assert submit(email="chi.mai@example.org").status_code == 200
+
+    report = only_report()
+    identity = ReporterIdentity.objects.get(report=report)
+    assert not report.is_anonymous and identity.email == "chi.mai@example.org"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT email FROM reports_reporteridentity WHERE id = %s", [identity.pk])
+        stored = cursor.fetchone()[0]
+    assert "example.org" not in stored and stored.startswith("v1:")
 
 
 def test_media_url_is_stored_as_text_and_never_fetched(submit, monkeypatch):
@@ -206,6 +221,7 @@ def test_a_bad_or_future_requested_datetime_is_ignored(submit, value):
     ({"phone": "call me"}, "phone"),
     ({"phone": "0" * 21}, "phone"),
     ({"email": "x" * 255}, "email"),
+    ({"email": "not an address"}, "email"),
     ({"description": "Cháy\x00nhà"}, "description"),
     ({"first_name": "\x00"}, "first_name"),
 ])
@@ -287,3 +303,56 @@ def test_the_service_notice_follows_the_locale(submit):
     response = submit(query="locale=en")
 
     assert response.json()[0]["service_notice"].startswith("Received by Police of Xã Ia Krái")
+
+
+def test_the_chief_sees_an_open311_reporters_email_and_an_officer_does_not(submit, client,
+                                                                          chief, officer):
+    submit(last_name="Rơ Mah", email="romah@example.org")
+    url = f"/reports/reports/{only_report().pk}/"
+
+    client.force_login(officer)
+    assert "romah@example.org" not in client.get(url).content.decode()
+    client.force_login(chief)
+    assert "romah@example.org" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("in_query", [False, True])
+def test_two_clients_with_the_same_idempotency_key_each_get_their_own_report(submit, in_query):
+    from safecommune.reports.open311.keys import api_key_create
+
+    other = api_key_create(name="Ứng dụng khác").secret
+    headers = {"Idempotency-Key": "retry-0001"}
+
+    first = submit(headers=headers)
+    if in_query:
+        second = submit(headers=headers, query=f"api_key={other}", api_key=None)
+    else:
+        second = submit(headers=headers, api_key=other)
+
+    assert first.status_code == second.status_code == 200, second.content
+    assert "Idempotent-Replayed" not in second
+    assert Report.objects.count() == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_an_oversize_body_is_refused_in_open311s_error_shape(submit, settings, fmt):
+    settings.SAFECOMMUNE_MAX_BODY_BYTES = 2000
+
+    response = submit(fmt=fmt, description="Cháy rừng " * 300)
+
+    assert response.status_code == 413
+    body = response.content.decode()
+    if fmt == "json":
+        assert response.json()[0]["code"] == 413 and "2000 bytes" in response.json()[0]["description"]
+    else:
+        assert "<errors>" in body and "<code>413</code>" in body
+    assert not Report.objects.exists()
+
+
+def test_the_project_api_keeps_its_own_error_shape_for_oversize_bodies(client, settings):
+    settings.SAFECOMMUNE_MAX_BODY_BYTES = 100
+
+    response = client.post("/api/v1/public/reports", "x" * 500, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["rule"] == "max_size"

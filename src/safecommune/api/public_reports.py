@@ -173,7 +173,7 @@ def _submit(request) -> ReceiptIssuedOut:
     rate_limit(request, "submit")
     payload, photos = _fields_and_photos(request, PublicReportIn)
     try:
-        commune = territory_selectors.commune_get(code=payload.commune)
+        commune = territory_selectors.commune_with_settings(code=payload.commune)
     except NotFound as exc:
         raise NotFound(exc.message, field="commune", rule="exists") from None
     if not commune_settings_for(commune=commune).public_pages_open:
@@ -181,7 +181,7 @@ def _submit(request) -> ReceiptIssuedOut:
                        rule="closed")
     village = None
     if payload.village_id is not None:
-        village = commune.villages.active().filter(pk=payload.village_id).first()
+        village = territory_selectors.active_village(commune=commune, pk=payload.village_id)
         if village is None:
             raise NotFound(_("No village with id %(id)s in this commune.")
                            % {"id": payload.village_id}, field="village_id", rule="exists")
@@ -190,13 +190,13 @@ def _submit(request) -> ReceiptIssuedOut:
         raise ValidationFailed([{"field": field, "rule": "required", "message": _(
             "Give both the latitude and the longitude, or neither.")}])
     point = None if payload.latitude is None else (payload.latitude, payload.longitude)
-    report, issued = services.report_submit_public(
+    _report, issued = services.report_submit_public(
         commune=commune, category=payload.category, description=payload.description,
         occurred_at=payload.occurred_at, village=village, point=point, place=payload.place,
         reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
         is_anonymous=payload.is_anonymous, photos=photos)
     return ReceiptIssuedOut(receipt=issued.code, secret=issued.secret,
-                            status=PublicStatus.RECEIVED, photo_count=report.photos.count())
+                            status=PublicStatus.RECEIVED, photo_count=len(photos))
 
 
 @router.get("/reports/{code}", response=PublicReportOut,

@@ -69,10 +69,36 @@ def errors_of(exc: Exception) -> list[dict]:
     return [{"field": None, "rule": "invalid", "message": str(exc)}]
 
 
+def _loaded_relations(instance) -> list[str]:
+    """Foreign keys whose target the caller already holds as a saved row: ``full_clean``
+    would run one ``SELECT 1`` each to prove that row exists. The database's own foreign-key
+    constraint still guards against a row deleted meanwhile; a key with ``limit_choices_to``
+    keeps its check, as that one is a rule and not only existence."""
+    names = []
+    for field in instance._meta.concrete_fields:
+        if (field.many_to_one and not field.remote_field.limit_choices_to
+                and field.is_cached(instance)):
+            target = field.get_cached_value(instance)
+            if target is not None and target.pk is not None and not target._state.adding:
+                names.append(field.name)
+    return names
+
+
 def full_clean_or_raise(instance, **kwargs) -> None:
+    """``instance.full_clean`` with its errors as ``ValidationFailed``; relations the caller
+    passed as loaded rows are not looked up again (their unique and constraint checks still
+    run: only the field-level existence query is skipped)."""
     from django.core.exceptions import ValidationError
 
+    loaded = _loaded_relations(instance)
+    if loaded:
+        clean_fields = instance.clean_fields
+        instance.clean_fields = lambda exclude=None: clean_fields(
+            exclude={*(exclude or ()), *loaded})
     try:
         instance.full_clean(**kwargs)
     except ValidationError as exc:
         raise ValidationFailed(errors_of(exc)) from None
+    finally:
+        if loaded:
+            del instance.clean_fields

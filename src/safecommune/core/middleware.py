@@ -7,9 +7,31 @@ still checks its own file against its own limit (import, photo).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+
+
+# Path prefixes whose clients expect errors in another shape than the project's
+# ``{"errors": [...]}`` (Open311's ``[{code, description}]``); an app registers its renderer in
+# ``AppConfig.ready`` so this module depends on no app.
+_REFUSAL_RENDERERS: dict[str, Callable[[HttpRequest, int, str], HttpResponse]] = {}
+
+
+def refusal_renderer(prefix: str, render: Callable[[HttpRequest, int, str], HttpResponse]):
+    """Render this middleware's refusals of requests under ``prefix`` with ``render(request,
+    status, message)``."""
+    _REFUSAL_RENDERERS[prefix] = render
+
+
+def _refuse(request, status: int, field: str, rule: str, message: str) -> HttpResponse:
+    for prefix, render in _REFUSAL_RENDERERS.items():
+        if request.path.startswith(prefix):
+            return render(request, status, message)
+    return JsonResponse({"errors": [{"field": field, "rule": rule, "message": message}]},
+                        status=status)
 
 
 class RequestSizeMiddleware:
@@ -25,16 +47,10 @@ class RequestSizeMiddleware:
         except ValueError:
             length = -1
         if length < 0:
-            return JsonResponse(
-                {"errors": [{"field": "Content-Length", "rule": "invalid",
-                             "message": _("The Content-Length header is not a number.")}]},
-                status=400,
-            )
+            return _refuse(request, 400, "Content-Length", "invalid",
+                           _("The Content-Length header is not a number."))
         if length > limit:
-            return JsonResponse(
-                {"errors": [{"field": "body", "rule": "max_size",
-                             "message": _("The request body is larger than %(limit)d bytes.")
-                             % {"limit": limit}}]},
-                status=413,
-            )
+            return _refuse(request, 413, "body", "max_size",
+                           _("The request body is larger than %(limit)d bytes.")
+                           % {"limit": limit})
         return self.get_response(request)

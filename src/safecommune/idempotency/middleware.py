@@ -22,6 +22,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from safecommune.core.statements import Table
 from safecommune.idempotency.models import StoredResponse
 
 HEADER = "HTTP_IDEMPOTENCY_KEY"
@@ -36,9 +37,17 @@ def _server_key() -> bytes:
 
 
 def _caller(request) -> str:
+    """Who sent the request, as far as keys are scoped: two callers never share a key."""
     auth = request.META.get("HTTP_AUTHORIZATION", "")
     if auth:
         return "auth:" + hashlib.sha256(auth.encode()).hexdigest()
+    if request.path.startswith("/open311/"):
+        # Open311 clients send their api_key in the query or the form body (GeoReport v2).
+        api_key = request.GET.get("api_key") or (
+            request.POST.get("api_key")
+            if request.content_type == "application/x-www-form-urlencoded" else None)
+        if api_key:
+            return "open311:" + hashlib.sha256(api_key.encode()).hexdigest()
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"
@@ -53,6 +62,39 @@ def _error(status: int, rule: str, message: str) -> JsonResponse:
 def _cipher(key: str) -> Fernet:
     derived = hmac.new(_server_key(), b"body:" + key.encode(), hashlib.sha256).digest()
     return Fernet(base64.urlsafe_b64encode(derived))
+
+
+_STORED = Table(StoredResponse)
+
+
+def _insert(lookup: str, fingerprint: str) -> bool:
+    try:
+        if transaction.get_connection().in_atomic_block:
+            with transaction.atomic():  # a savepoint: the caller's transaction survives
+                _STORED.insert(StoredResponse(lookup=lookup, fingerprint=fingerprint))
+        else:  # autocommit: one statement, nothing to roll back
+            _STORED.insert(StoredResponse(lookup=lookup, fingerprint=fingerprint))
+    except IntegrityError:
+        return False
+    return True
+
+
+def claim(lookup: str, fingerprint: str) -> bool:
+    """Keep a pending entry for this lookup: True when this request is the first with its
+    key (an expired entry of the same key is dropped first), False when another holds it."""
+    if _insert(lookup, fingerprint):
+        return True
+    cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
+    if StoredResponse.objects.filter(lookup=lookup, created_at__lt=cutoff).delete()[0]:
+        return _insert(lookup, fingerprint)
+    return False
+
+
+def keep(lookup: str, key: str, response) -> None:
+    """Store the finished response of a claimed lookup, encrypted under the client's key."""
+    _STORED.update("lookup = %s", [lookup], status=response.status_code,
+                   content_type=response.get("Content-Type", ""),
+                   body=_cipher(key).encrypt(response.content))
 
 
 class IdempotencyMiddleware:
@@ -73,20 +115,13 @@ class IdempotencyMiddleware:
         fingerprint = hashlib.sha256(
             b"|".join([request.method.encode(), request.get_full_path().encode(),
                        request.body])).hexdigest()
-        cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
-        StoredResponse.objects.filter(lookup=lookup, created_at__lt=cutoff).delete()
-        try:
-            with transaction.atomic():
-                StoredResponse.objects.create(lookup=lookup, fingerprint=fingerprint)
-        except IntegrityError:
+        if not claim(lookup, fingerprint):
             return self._replay(lookup, fingerprint, key)
         response = self.get_response(request)
         if response.status_code >= 500 or getattr(response, "streaming", False):
             StoredResponse.objects.filter(lookup=lookup).delete()
             return response
-        StoredResponse.objects.filter(lookup=lookup).update(
-            status=response.status_code, content_type=response.get("Content-Type", ""),
-            body=_cipher(key).encrypt(response.content))
+        keep(lookup, key, response)
         return response
 
     def _replay(self, lookup: str, fingerprint: str, key: str):

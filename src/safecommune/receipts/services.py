@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecommune.core.errors import DomainError, NotFound
+from safecommune.core.statements import Table
 from safecommune.receipts.models import PublicReceipt
 
 # Crockford's base32 without I, L, O, U: easy to read out over the phone.
@@ -74,6 +75,9 @@ class IssuedReceipt:
         return format_code(self.receipt.code)
 
 
+_RECEIPTS = Table(PublicReceipt)
+
+
 def receipt_issue(*, kind: str, commune, submission) -> IssuedReceipt:
     """Issue the receipt inside the submission's transaction."""
     if not transaction.get_connection().in_atomic_block:
@@ -81,14 +85,12 @@ def receipt_issue(*, kind: str, commune, submission) -> IssuedReceipt:
     secret = secrets.token_urlsafe(24)
     content_type = ContentType.objects.get_for_model(submission)
     for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                receipt = PublicReceipt.objects.create(
-                    code=new_code(), secret_digest=secret_digest(secret), kind=kind,
-                    commune=commune, content_type=content_type, object_id=str(submission.pk))
+        receipt = PublicReceipt(code=new_code(), secret_digest=secret_digest(secret), kind=kind,
+                                commune=commune, content_type=content_type,
+                                object_id=str(submission.pk))
+        if _RECEIPTS.insert(receipt, unless_taken="code"):
             return IssuedReceipt(receipt, secret)
-        except IntegrityError:
-            continue  # a code collision (1 in 10^15 per pair); draw again
+        # a code collision (1 in 10^15 per pair): nothing written; draw again
     raise RuntimeError("could not draw a free receipt code")
 
 

@@ -10,17 +10,25 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from safecommune.core.errors import DomainError, NotFound
+from safecommune.core.statements import Table
 from safecommune.core.text import fold, query_keys
 from safecommune.territory import geo
 from safecommune.territory.models import (
     AdministrativeUnit,
+    CommuneSettings,
     Level,
     Structure,
     UnitBoundary,
     UnitSuccession,
+    Village,
 )
 
 MAX_QUERY_LENGTH = 100
+# Statements for the intake path (docs/decisions/0022-hot-path-statements.md).
+_UNITS = Table(AdministrativeUnit)
+_SETTINGS = Table(CommuneSettings)
+_VILLAGES = Table(Village)
+_BOUNDARIES = Table(UnitBoundary)
 
 
 def unit_get(*, structure: str, code: str) -> AdministrativeUnit:
@@ -41,6 +49,34 @@ def commune_get(*, code: str) -> AdministrativeUnit:
         raise NotFound(_("Unit “%(code)s” is not a commune-level unit.") % {"code": code},
                        field="code", rule="commune")
     return unit
+
+
+def commune_with_settings(*, code: str) -> AdministrativeUnit:
+    """The 2025 commune with this code, its settings row already attached (``commune.settings``
+    costs no query; absent settings read as the defaults in ``commune_settings_for``). For
+    the public intake path, which runs it on every submission; parent and province are not
+    loaded."""
+    unit = _UNITS.get("structure = %s AND code = %s", [Structure.CURRENT, str(code)])
+    if unit is None:
+        raise NotFound(_("No administrative unit has code “%(code)s” in that structure.")
+                       % {"code": code}, field="code", rule="exists")
+    if unit.level != Level.COMMUNE:
+        raise NotFound(_("Unit “%(code)s” is not a commune-level unit.") % {"code": code},
+                       field="code", rule="commune")
+    settings_row = _SETTINGS.get("commune_id = %s", [unit.pk])
+    AdministrativeUnit.settings.related.set_cached_value(unit, settings_row)
+    if settings_row is not None:
+        CommuneSettings.commune.field.set_cached_value(settings_row, unit)
+    return unit
+
+
+def active_village(*, commune: AdministrativeUnit, pk: int) -> Village | None:
+    """The commune's village with this id unless archived (one statement; intake path)."""
+    village = _VILLAGES.get("id = %s AND commune_id = %s AND archived_at IS NULL",
+                            [int(pk), commune.pk])
+    if village is not None:
+        Village.commune.field.set_cached_value(village, commune)
+    return village
 
 
 def unit_search_queryset(*, query: str, structure: str | None = None, level: str | None = None,
@@ -147,7 +183,7 @@ def _boundaries_for(units: list[AdministrativeUnit]) -> dict[int, UnitBoundary]:
 
 def unit_contains(*, unit: AdministrativeUnit, point: tuple[float, float]) -> bool:
     """Is the point in the unit: by its imported polygon, else by the circle rule."""
-    boundary = UnitBoundary.objects.filter(unit=unit).first()
+    boundary = _BOUNDARIES.get("unit_id = %s", [unit.pk])  # one row at most (one-to-one)
     if boundary is not None:
         return geo.geometry_contains(boundary.geometry, point)
     if unit.point is None or not unit.area_km2:

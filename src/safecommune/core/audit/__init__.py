@@ -42,6 +42,7 @@ from safecommune.core.audit.verify import (
     chain_label,
 )
 from safecommune.core.models import AuditChain, AuditEntry
+from safecommune.core.statements import Table
 
 __all__ = [
     "AuditBreak", "AuditOutsideTransaction", "ChainStatus", "SignReport", "VerifyReport",
@@ -68,19 +69,22 @@ def chain_key_for(commune) -> str:
     return f"commune:{commune.code}"
 
 
+_CHAINS = Table(AuditChain)
+_ENTRIES = Table(AuditEntry)
+
+
 def _lock_chain(commune) -> AuditChain:
     key = chain_key_for(commune)
     # NO KEY UPDATE: still one writer per chain, but inserts that merely reference the chain
     # (entries, head signatures) are not blocked by it.
-    locked = AuditChain.objects.select_for_update(no_key=True)
-    try:
-        return locked.get(key=key)
-    except AuditChain.DoesNotExist:
+    chain = _CHAINS.get("key = %s", [key], lock=True, no_key=True)
+    if chain is None:
         # Two first writers may race here: ON CONFLICT DO NOTHING lets the second wait for the
         # first and then lock the row the first created.
         AuditChain.objects.bulk_create([AuditChain(key=key, commune=commune)],
                                        ignore_conflicts=True)
-        return locked.get(key=key)
+        chain = _CHAINS.get("key = %s", [key], lock=True, no_key=True)
+    return chain
 
 
 def _actor(actor) -> tuple[int | None, str]:
@@ -123,10 +127,10 @@ def _append(*, action: str, actor, commune, obj, details, row_count: int | None,
         object_id=object_id[:64], commune=commune, details=details, row_count=row_count,
         rows_digest=digest, prev_hash=chain.head_hash)
     entry.hash = entry_hash(chain_key=chain.key, **_hashed_fields(entry))
-    entry.save(force_insert=True)
+    _ENTRIES.insert(entry)
     chain.length = entry.seq
     chain.head_hash = entry.hash
-    chain.save(update_fields=["length", "head_hash"])
+    _CHAINS.update("id = %s", [chain.pk], length=chain.length, head_hash=chain.head_hash)
     return entry
 
 

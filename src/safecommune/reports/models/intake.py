@@ -9,6 +9,7 @@ appends the audit entry (docs/decisions/0016-incidents.md, 0020-public-reports.m
 
 from __future__ import annotations
 
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -72,8 +73,12 @@ class Report(BaseModel):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.received_at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
+    def set_search_key(self) -> None:
+        """What ``save()`` derives before writing (hot-path inserts call it themselves)."""
         self.search_key = fold(" ".join((self.place, self.description)))
+
+    def save(self, *args, **kwargs):
+        self.set_search_key()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"place", "description"} & set(update_fields):
             kwargs["update_fields"] = set(update_fields) | {"search_key"}
@@ -140,6 +145,9 @@ class ReporterIdentity(models.Model):
                               blank=True)
     phone = EncryptedTextField(_("reporter's phone"), context="reports.reporter.phone",
                                blank=True, validators=[phone_validator])
+    # Only Open311 clients send one (GeoReport v2 ``email``); kept like the phone.
+    email = EncryptedTextField(_("reporter's e-mail"), context="reports.reporter.email",
+                               blank=True, validators=[EmailValidator()])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -148,7 +156,7 @@ class ReporterIdentity(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(report__isnull=False) | Q(call__isnull=False),
                                    name="reporter_identity_has_subject"),
-            models.CheckConstraint(condition=~Q(name="") | ~Q(phone=""),
+            models.CheckConstraint(condition=~Q(name="") | ~Q(phone="") | ~Q(email=""),
                                    name="reporter_identity_not_empty"),
         ]
 

@@ -14,12 +14,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecommune.idempotency.middleware import (
@@ -29,6 +25,8 @@ from safecommune.idempotency.middleware import (
     _cipher,
     _error,
     _server_key,
+    claim,
+    keep,
 )
 from safecommune.idempotency.models import StoredResponse
 
@@ -67,12 +65,7 @@ def multipart_begin(request) -> Pending | HttpResponse | None:
     lookup = hmac.new(_server_key(), f"{_caller(request)}|{key}".encode(),
                       hashlib.sha256).hexdigest()
     fingerprint = _fingerprint(request)
-    cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
-    StoredResponse.objects.filter(lookup=lookup, created_at__lt=cutoff).delete()
-    try:
-        with transaction.atomic():
-            StoredResponse.objects.create(lookup=lookup, fingerprint=fingerprint)
-    except IntegrityError:
+    if not claim(lookup, fingerprint):
         return _replay(lookup, fingerprint, key)
     return Pending(lookup, key)
 
@@ -94,9 +87,7 @@ def _replay(lookup: str, fingerprint: str, key: str) -> HttpResponse:
 
 def multipart_finish(pending: Pending | None, response: HttpResponse) -> HttpResponse:
     if pending is not None:
-        StoredResponse.objects.filter(lookup=pending.lookup).update(
-            status=response.status_code, content_type=response.get("Content-Type", ""),
-            body=_cipher(pending.key).encrypt(response.content))
+        keep(pending.lookup, pending.key, response)
     return response
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from safecommune.core.audit import audit_append
 from safecommune.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from safecommune.core.images import SanitizedImage, image_sanitize
+from safecommune.core.statements import Table
 from safecommune.receipts.services import IssuedReceipt, receipt_issue
 from safecommune.reports.models import (
     Category,
@@ -31,7 +32,7 @@ from safecommune.reports.models import (
     ReportAddition,
     ReportPhoto,
 )
-from safecommune.reports.services import checks, report_create
+from safecommune.reports.services import checks, report_record
 from safecommune.reports.services.checks import fail
 from safecommune.territory.models import AdministrativeUnit, Level, Structure, Village
 from safecommune.territory.services import commune_settings_for
@@ -55,11 +56,14 @@ def check_open(commune: AdministrativeUnit) -> None:
                           rule="closed")
 
 
+_CATEGORIES = Table(Category)
+
+
 def public_category_get(category: Category | str) -> Category:
     """An active category open to residents. A category that is not open reads like an
     unknown one: the public learns nothing about the internal vocabulary."""
     code = category.code if isinstance(category, Category) else str(category or "")
-    found = Category.objects.filter(code=code, is_public=True).first()
+    found = _CATEGORIES.get("code = %s AND is_public = %s", [code, True])
     if found is None:
         raise NotFound(_("Unknown category “%(code)s”.") % {"code": code[:40]},
                        field="category", rule="exists")
@@ -146,7 +150,7 @@ def report_submit_public(*, commune: AdministrativeUnit, category: Category | st
         is_anonymous = True
     images = photos_sanitize(photos)
     with transaction.atomic():
-        report = report_create(actor=None, unit=commune, category=category,
+        report = report_record(actor=None, unit=commune, category=category,
                                channel=Channel.PUBLIC_WEB, description=description,
                                occurred_at=occurred_at, village=village, point=point,
                                place=place, reporter_name=reporter_name,

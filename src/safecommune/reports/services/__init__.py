@@ -16,6 +16,7 @@ from safecommune.reports.services.intake import (
     incident_open_from_report,
     report_create,
     report_link_to_incident,
+    report_record,
     reporter_identities_read,
 )
 
@@ -23,4 +24,4 @@ __all__ = ["category_save", "hotline_call_log", "hotline_call_to_incident",
            "hotline_callers_read", "incident_assign", "incident_create", "incident_note_add",
            "incident_open_from_report",
            "incident_outcome_add", "incident_transition", "report_create",
-           "report_link_to_incident", "reporter_identities_read", "tip_forward_alerts_raise"]
+           "report_link_to_incident", "report_record", "reporter_identities_read", "tip_forward_alerts_raise"]

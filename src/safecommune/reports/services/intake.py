@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from safecommune.core.audit import audit_append
 from safecommune.core.errors import Conflict, DomainError, full_clean_or_raise
+from safecommune.core.statements import Table
 from safecommune.reports.models import (
     CallKind,
     Category,
@@ -30,14 +31,24 @@ from safecommune.reports.services.checks import fail
 from safecommune.reports.services.incidents import new_incident
 from safecommune.territory.models import AdministrativeUnit, Village
 
+# Every public and Open311 submission inserts these (docs/decisions/0022-hot-path-statements.md).
+_REPORTS = Table(Report, prepare="set_search_key")
+_IDENTITIES = Table(ReporterIdentity)
 
-def _identity(*, name: str, phone: str, is_anonymous: bool) -> tuple[str, str]:
+
+IDENTITY_FIELDS = {"name": "reporter_name", "phone": "reporter_phone",
+                   "email": "reporter_email"}
+
+
+def _identity(*, name: str, phone: str, is_anonymous: bool,
+              email: str = "") -> tuple[str, str, str]:
     name = checks.text(name, "reporter_name", max_length=150)
     phone = checks.text(phone, "reporter_phone", max_length=20)
-    if is_anonymous and (name or phone):
+    email = checks.text(email, "reporter_email", max_length=254)
+    if is_anonymous and (name or phone or email):
         raise fail("is_anonymous", "anonymous_named",
                    _("An anonymous reporter leaves no name or phone."))
-    return name, phone
+    return name, phone, email
 
 
 def _save_identity(identity: ReporterIdentity) -> None:
@@ -45,12 +56,10 @@ def _save_identity(identity: ReporterIdentity) -> None:
         full_clean_or_raise(identity, exclude=["report", "call"], validate_constraints=False)
     except DomainError as exc:
         for error in getattr(exc, "errors", []):
-            error["field"] = {"name": "reporter_name", "phone": "reporter_phone"}.get(
-                error["field"], error["field"])
-        exc.field = {"name": "reporter_name", "phone": "reporter_phone"}.get(exc.field,
-                                                                             exc.field)
+            error["field"] = IDENTITY_FIELDS.get(error["field"], error["field"])
+        exc.field = IDENTITY_FIELDS.get(exc.field, exc.field)
         raise
-    identity.save()
+    _IDENTITIES.insert(identity)
 
 
 def _link(*, actor, report: Report, incident: Incident) -> None:
@@ -68,14 +77,27 @@ def _link(*, actor, report: Report, incident: Incident) -> None:
 
 
 @transaction.atomic
-def report_create(*, actor, unit: AdministrativeUnit, category: Category | str, channel: str,
+def report_create(**fields) -> Report:
+    """One report as it was received, in its own transaction (a savepoint when nested); the
+    arguments are ``report_record``'s."""
+    return report_record(**fields)
+
+
+def report_record(*, actor, unit: AdministrativeUnit, category: Category | str, channel: str,
                   description: str, occurred_at: datetime | None = None,
                   received_at: datetime | None = None, village: Village | None = None,
                   point: tuple[float, float] | None = None, place: str = "",
                   reporter_name: str = "", reporter_phone: str = "",
-                  is_anonymous: bool = False, incident: Incident | None = None) -> Report:
+                  is_anonymous: bool = False, incident: Incident | None = None,
+                  reporter_email: str = "") -> Report:
     """One report as it was received, linked to ``incident`` when given. Look for incidents
-    it may repeat with ``selectors.incident_duplicates``."""
+    it may repeat with ``selectors.incident_duplicates``.
+
+    Runs inside the caller's transaction without a savepoint of its own (the public and
+    Open311 submissions, whose transaction also holds the receipt): a failure here fails that
+    whole transaction. Elsewhere call ``report_create``."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("report_record runs inside a transaction; use report_create")
     category = checks.category_get(category)
     checks.choice(channel, Channel, "channel")
     description = checks.text(description, "description", required=True, max_length=20000)
@@ -86,8 +108,8 @@ def report_create(*, actor, unit: AdministrativeUnit, category: Category | str, 
         if occurred_at > received_at + checks.clock_skew():
             raise fail("occurred_at", "after_received",
                        _("It cannot have happened after it was received."))
-    name, phone = _identity(name=reporter_name, phone=reporter_phone,
-                            is_anonymous=is_anonymous)
+    name, phone, email = _identity(name=reporter_name, phone=reporter_phone,
+                                   email=reporter_email, is_anonymous=is_anonymous)
     location = checks.locate(unit=unit, point=point, village=village)
     point = location.point or (None, None)
     report = Report(recorded_unit=unit, commune=location.commune, village=location.village,
@@ -96,13 +118,13 @@ def report_create(*, actor, unit: AdministrativeUnit, category: Category | str, 
                     description=description, is_anonymous=is_anonymous, created_by=actor,
                     modified_by=actor)
     full_clean_or_raise(report, validate_constraints=False)
-    report.save()
-    if name or phone:
+    _REPORTS.insert(report)
+    if name or phone or email:
         _save_identity(ReporterIdentity(report=report, commune=location.commune, name=name,
-                                        phone=phone))
+                                        phone=phone, email=email))
     audit_append(action="report.create", actor=actor, commune=location.commune, obj=report,
                  details={"category": category.code, "channel": channel,
-                          "anonymous": is_anonymous, "named": bool(name or phone)})
+                          "anonymous": is_anonymous, "named": bool(name or phone or email)})
     if incident is not None:
         _link(actor=actor, report=report, incident=incident)
     return report
@@ -156,7 +178,8 @@ def hotline_call_log(*, actor, unit: AdministrativeUnit, kind: str, summary: str
     summary = checks.text(summary, "summary", required=True, max_length=500)
     answer = checks.text(answer, "answer", max_length=5000)
     at = checks.not_future(at or timezone.now(), "at")
-    name, phone = _identity(name=caller_name, phone=caller_phone, is_anonymous=is_anonymous)
+    name, phone, _email = _identity(name=caller_name, phone=caller_phone,
+                                    is_anonymous=is_anonymous)
     location = checks.locate(unit=unit, village=village)
     call = HotlineCall(recorded_unit=unit, commune=location.commune, village=location.village,
                        at=at, kind=kind, summary=summary, answer=answer,
