@@ -111,3 +111,18 @@ def test_terms_query_uses_pairs_and_a_small_scope(monkeypatch):
     assert search._terms_query(["nguyen", "ng"], None) == ("'wnguyen':*", False)
     assert search._terms_query(["h", "b"], None) == ("'wb':*", False)
     assert "'c" not in search._terms_query(["an"], list(range(50)))[0]
+
+
+@pytest.mark.parametrize("budget,candidates", [(10_000, 2000), (1, 2000), (1, 1), (2, 1)])
+def test_a_word_that_begins_another_is_met_by_it_on_every_path(make_person, officer,
+                                                                monkeypatch, budget, candidates):
+    for i, name in enumerate(["Triệu Văn Trường", "Trần Triệu An", "Triệu Thị Mai",
+                              "Trương Văn Bình", "Ngô Văn Nguyễn", "Nguyễn Văn Ngọc"]):
+        make_person(name, birth_date=date(1970 + i, 1, 1))
+    monkeypatch.setattr(search, "WALK_BUDGET", budget)
+    monkeypatch.setattr(search, "CANDIDATES", candidates)
+
+    # "tr" begins "trieu": any Triệu answers both words, and only the surname Triệu ranks first
+    assert found(officer, "trieu tr") == ["Triệu Thị Mai", "Triệu Văn Trường", "Trần Triệu An"]
+    assert found(officer, "trieu tr") == found(officer, "trieu")
+    assert found(officer, "nguyen ng") == ["Nguyễn Văn Ngọc", "Ngô Văn Nguyễn"]
