@@ -5,6 +5,7 @@ in the same run as the ratio").
 
 Set-up on a fresh PostgreSQL database: the real territories (``territory_load``); the first eight
 communes of Gia Lai by code open to public reports (their default); two villages each.
+A ``CHECKPOINT`` after the set-up keeps its WAL from being flushed during the timed run.
 Server: gunicorn as ``safecommune serve`` runs it — **2 worker processes**, 4 threads each,
 production settings (``DEBUG`` off, every middleware, the receipts service, the audit chain),
 no access log; the per-address submission cap (10 an hour, decision 0008) is raised for the
@@ -24,6 +25,7 @@ with the server, so the HTTP figure is pessimistic.
 
     .venv/bin/python bench/report_submit.py --db postgres
     REPORT_SUBMIT_N=600 .venv/bin/python bench/report_submit.py   # a quick trial
+    REPORT_SUBMIT_THREADS=1 …   # threads per worker (default 4, as `safecommune serve`)
 """
 
 from __future__ import annotations
@@ -174,6 +176,10 @@ def bench(vendor: str) -> dict:
                          "lon": unit.longitude, "villages": villages})
     categories = list(Category.objects.filter(is_public=True, archived_at__isnull=True)
                       .values_list("code", flat=True))
+    # The set-up (migrations, the territories) wrote a few hundred MB of WAL: flush it now so
+    # the checkpoint it would trigger does not land in the middle of the timed run.
+    with connection.cursor() as cursor:
+        cursor.execute("CHECKPOINT")
     connection.close()
 
     port = _free_port()

@@ -167,7 +167,7 @@ def test_settings_cached_on_the_commune_by_the_intake_lookup(ia_krai):
         unit = commune_with_settings(code=ia_krai.code)
         assert unit.settings.public_pages_open is False
         assert active_village(commune=unit, pk=village.pk).commune is unit
-    assert len(queries) == 3
+    assert len(queries) == 2  # the commune with its settings in one, the village
 
 
 def test_full_clean_skips_only_existence_queries_of_loaded_relations(ia_krai):
@@ -192,3 +192,33 @@ def test_full_clean_still_checks_constraints_on_loaded_relations(ia_krai):
         full_clean_or_raise(twin)
     assert caught.value.errors  # the unique-name-in-commune constraint, not a 500 later
     assert "clean_fields" not in vars(twin)  # the instance is left as it was
+
+
+def test_a_commune_without_settings_reads_the_defaults(ia_krai):
+    from safecommune.territory.selectors import commune_with_settings
+    from safecommune.territory.services import commune_settings_for
+
+    CommuneSettings.objects.filter(commune=ia_krai).delete()
+    with CaptureQueriesContext(connection) as queries:
+        unit = commune_with_settings(code=ia_krai.code)
+        assert commune_settings_for(commune=unit).public_pages_open is True
+    assert len(queries) == 1
+
+
+def test_insert_then_update_writes_both_or_raises(ia_krai):
+    from safecommune.core.statements import Update
+
+    target = StoredResponse.objects.create(lookup="h" * 64, fingerprint="1")
+    row = StoredResponse(lookup="i" * 64, fingerprint="2")
+
+    Table(StoredResponse).insert(row, then=Update(Table(StoredResponse), "lookup = %s",
+                                                  ["h" * 64], {"status": 204}))
+
+    assert StoredResponse.objects.get(pk=row.pk).fingerprint == "2"
+    target.refresh_from_db()
+    assert target.status == 204
+    with pytest.raises(LookupError), transaction.atomic():
+        Table(StoredResponse).insert(
+            StoredResponse(lookup="j" * 64, fingerprint="3"),
+            then=Update(Table(StoredResponse), "lookup = %s", ["nobody"], {"status": 500}))
+    assert not StoredResponse.objects.filter(lookup="j" * 64).exists()

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-
 # Path prefixes whose clients expect errors in another shape than the project's
 # ``{"errors": [...]}`` (Open311's ``[{code, description}]``); an app registers its renderer in
 # ``AppConfig.ready`` so this module depends on no app.

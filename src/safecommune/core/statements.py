@@ -24,8 +24,43 @@ from django.db import connections, models, router
 from django.db.models.signals import post_save, pre_save
 
 
+def _prepared_cursor_class():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        """Parameters bound by the server, and the statement prepared on the connection at
+        once: PostgreSQL parses and plans these statements once per connection instead of
+        every time, and nothing is quoted into the SQL text here."""
+
+        def execute(self, query, params=None, *, prepare=True, binary=None):
+            return super().execute(query, params, prepare=prepare, binary=binary)
+
+    return PreparedCursor
+
+
+def _cursor(connection):
+    """A cursor wrapped as Django wraps its own (errors translated, queries logged where
+    Django logs them); on PostgreSQL one that prepares its statements."""
+    if connection.vendor != "postgresql":
+        return connection.cursor()
+    cursor_class = _CURSOR_CLASSES.get("postgresql")
+    if cursor_class is None:
+        cursor_class = _CURSOR_CLASSES["postgresql"] = _prepared_cursor_class()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        # ``_prepare_cursor`` is how ``BaseDatabaseWrapper._cursor`` wraps the cursor it makes
+        # (thread check, debug logging); Django 5.2.
+        return connection._prepare_cursor(cursor_class(connection.connection))
+
+
+_CURSOR_CLASSES: dict[str, type] = {}
+
+
 @dataclass(frozen=True)
 class _Plan:
+    table: str  # quoted
+    columns: str  # <table>.<column>, … in _meta order
     select: str  # SELECT <columns> FROM <table>
     attnames: tuple[str, ...]
     # (column index, its column expression, converters) for columns that have any
@@ -72,9 +107,9 @@ class Table:
         returning = ""
         if connection.features.can_return_columns_from_insert:
             returning = f" RETURNING {quote(meta.pk.column)}"
+        columns = ", ".join(f"{table}.{quote(f.column)}" for f in fields)
         return _Plan(
-            select=f"SELECT {', '.join(f'{table}.{quote(f.column)}' for f in fields)} "
-                   f"FROM {table}",
+            table=table, columns=columns, select=f"SELECT {columns} FROM {table}",
             attnames=tuple(field.attname for field in fields),
             converters=tuple(converters),
             insert_fields=insert_fields,
@@ -89,6 +124,29 @@ class Table:
                 values[index] = converter(values[index], expression, connection)
         return self.model.from_db(connection.alias, plan.attnames, values)
 
+    def get_joined(self, other: Table, on: str, where: str,
+                   params: list | tuple = ()) -> tuple[models.Model, models.Model | None] | None:
+        """The one row of this table matching ``where`` with the row of ``other`` joined to it
+        by ``on`` (``LEFT JOIN``: None when there is none), in one statement; None when no
+        row matches. Both tables' columns are named by their quoted table names."""
+        connection = self._connection(write=False)
+        plan, joined = self._plan(connection), other._plan(connection)
+        sql = (f"SELECT {plan.columns}, {joined.columns} FROM {plan.table} "
+               f"LEFT JOIN {joined.table} ON {on} WHERE {where}")
+        with _cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchmany(2)
+        if len(rows) > 1:
+            raise self.model.MultipleObjectsReturned(f"more than one {self.model.__name__} "
+                                                     f"where {where}")
+        if not rows:
+            return None
+        width = len(plan.attnames)
+        row, rest = rows[0][:width], rows[0][width:]
+        other_pk = other.model._meta.concrete_fields.index(other.model._meta.pk)
+        return (self._instance(connection, plan, row),
+                None if rest[other_pk] is None else other._instance(connection, joined, rest))
+
     def get(self, where: str, params: list | tuple = (), *, lock: bool = False,
             no_key: bool = False) -> models.Model | None:
         """The one row matching ``where`` (a SQL condition), or None. ``lock``: ``FOR UPDATE``
@@ -99,7 +157,7 @@ class Table:
         if lock and connection.features.has_select_for_update:
             sql += " FOR NO KEY UPDATE" if (
                 no_key and connection.features.has_select_for_no_key_update) else " FOR UPDATE"
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchmany(2)
         if len(rows) > 1:
@@ -107,11 +165,15 @@ class Table:
                                                      f"where {where}")
         return self._instance(connection, plan, rows[0]) if rows else None
 
-    def insert(self, instance: models.Model, *, unless_taken: str | None = None) -> bool:
+    def insert(self, instance: models.Model, *, unless_taken: str | None = None,
+               then: Update | None = None) -> bool:
         """Insert ``instance`` (defaults and ``pre_save`` applied, as ``save()`` would) and set
         its primary key; True. Raises the database's ``IntegrityError`` as the ORM does; but
         when the unique field named ``unless_taken`` already holds the value, writes nothing
-        and returns False (``ON CONFLICT (…) DO NOTHING``: no error, so no savepoint)."""
+        and returns False (``ON CONFLICT (…) DO NOTHING``: no error, so no savepoint).
+
+        ``then``: an update of exactly one row to make with the insert — in the same
+        statement on PostgreSQL (a data-modifying ``WITH``), right after it elsewhere."""
         if type(instance) is not self.model or instance.pk is not None:
             raise ValueError(f"insert() takes a new {self.model.__name__}")
         if self.prepare is not None:
@@ -128,15 +190,27 @@ class Table:
         sql = plan.insert
         if unless_taken is not None:
             field = self.model._meta.get_field(unless_taken)
-            if not field.unique or not plan.returning:
-                raise ValueError(f"unless_taken needs a unique field and INSERT … RETURNING; "
-                                 f"{unless_taken!r} on {connection.vendor}")
+            if not field.unique or not plan.returning or then is not None:
+                raise ValueError(f"unless_taken needs a unique field, INSERT … RETURNING and "
+                                 f"no then=; {unless_taken!r} on {connection.vendor}")
             sql += f" ON CONFLICT ({connection.ops.quote_name(field.column)}) DO NOTHING"
-        with connection.cursor() as cursor:
-            cursor.execute(sql + plan.returning, values)
+        joined = then is not None and connection.vendor == "postgresql"
+        if joined:
+            update_sql, update_params = then.table._update_sql(connection, then)
+            pk_column = connection.ops.quote_name(self.model._meta.pk.column)
+            sql = (f"WITH inserted AS ({sql}{plan.returning}) {update_sql} "
+                   f"RETURNING (SELECT {pk_column} FROM inserted)")
+            values += update_params
+        else:
+            sql += plan.returning
+        with _cursor(connection) as cursor:
+            cursor.execute(sql, values)
             if plan.returning:
                 row = cursor.fetchone()
                 if row is None:
+                    if joined:
+                        raise LookupError(f"the update of {then.table.model.__name__} where "
+                                          f"{then.where} matched no row")
                     return False
                 pk = row[0]
             else:
@@ -145,20 +219,38 @@ class Table:
         instance.pk = pk
         instance._state.adding = False
         instance._state.db = connection.alias
+        if then is not None and not joined:
+            if then.table.update(then.where, then.params, **then.values) != 1:
+                raise LookupError(f"the update of {then.table.model.__name__} where "
+                                  f"{then.where} did not match exactly one row")
         return True
+
+    def _update_sql(self, connection, update: Update) -> tuple[str, list]:
+        meta = self.model._meta
+        quote = connection.ops.quote_name
+        assignments, prepared = [], []
+        for name, value in update.values.items():
+            field = meta.get_field(name)
+            assignments.append(f"{quote(field.column)} = %s")
+            prepared.append(field.get_db_prep_save(value, connection))
+        sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE {update.where}"
+        return sql, [*prepared, *update.params]
 
     def update(self, where: str, params: list | tuple, **values: Any) -> int:
         """``UPDATE … SET <field> = <value>, … WHERE <where>``; the number of rows changed.
         Values are prepared by their fields (JSON, encryption, binary)."""
         connection = self._connection(write=True)
-        meta = self.model._meta
-        quote = connection.ops.quote_name
-        assignments, prepared = [], []
-        for name, value in values.items():
-            field = meta.get_field(name)
-            assignments.append(f"{quote(field.column)} = %s")
-            prepared.append(field.get_db_prep_save(value, connection))
-        sql = f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} WHERE {where}"
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [*prepared, *params])
+        sql, prepared = self._update_sql(connection, Update(self, where, params, values))
+        with _cursor(connection) as cursor:
+            cursor.execute(sql, prepared)
             return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class Update:
+    """``UPDATE <table> SET <values> WHERE <where>`` for ``Table.insert(…, then=…)``."""
+
+    table: Table
+    where: str
+    params: list | tuple
+    values: dict

@@ -56,14 +56,19 @@ def commune_with_settings(*, code: str) -> AdministrativeUnit:
     costs no query; absent settings read as the defaults in ``commune_settings_for``). For
     the public intake path, which runs it on every submission; parent and province are not
     loaded."""
-    unit = _UNITS.get("structure = %s AND code = %s", [Structure.CURRENT, str(code)])
-    if unit is None:
+    found = _UNITS.get_joined(
+        _SETTINGS,
+        on='"territory_communesettings"."commune_id" = "territory_administrativeunit"."id"',
+        where='"territory_administrativeunit"."structure" = %s AND '
+              '"territory_administrativeunit"."code" = %s',
+        params=[Structure.CURRENT, str(code)])
+    if found is None:
         raise NotFound(_("No administrative unit has code “%(code)s” in that structure.")
                        % {"code": code}, field="code", rule="exists")
+    unit, settings_row = found
     if unit.level != Level.COMMUNE:
         raise NotFound(_("Unit “%(code)s” is not a commune-level unit.") % {"code": code},
                        field="code", rule="commune")
-    settings_row = _SETTINGS.get("commune_id = %s", [unit.pk])
     AdministrativeUnit.settings.related.set_cached_value(unit, settings_row)
     if settings_row is not None:
         CommuneSettings.commune.field.set_cached_value(settings_row, unit)

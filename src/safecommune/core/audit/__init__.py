@@ -42,7 +42,7 @@ from safecommune.core.audit.verify import (
     chain_label,
 )
 from safecommune.core.models import AuditChain, AuditEntry
-from safecommune.core.statements import Table
+from safecommune.core.statements import Table, Update
 
 __all__ = [
     "AuditBreak", "AuditOutsideTransaction", "ChainStatus", "SignReport", "VerifyReport",
@@ -127,10 +127,11 @@ def _append(*, action: str, actor, commune, obj, details, row_count: int | None,
         object_id=object_id[:64], commune=commune, details=details, row_count=row_count,
         rows_digest=digest, prev_hash=chain.head_hash)
     entry.hash = entry_hash(chain_key=chain.key, **_hashed_fields(entry))
-    _ENTRIES.insert(entry)
     chain.length = entry.seq
     chain.head_hash = entry.hash
-    _CHAINS.update("id = %s", [chain.pk], length=chain.length, head_hash=chain.head_hash)
+    # The entry and the chain's new head in one statement where the database can.
+    _ENTRIES.insert(entry, then=Update(_CHAINS, '"core_auditchain"."id" = %s', [chain.pk],
+                                       {"length": chain.length, "head_hash": chain.head_hash}))
     return entry
 
 
