@@ -13,8 +13,9 @@ run through ``SAFECOMMUNE_PUBLIC_RATE_LIMITS``, since every request comes from 1
 
 Load: ``CLIENTS`` threads in this process, each with its own keep-alive connection, POST
 ``/api/v1/public/reports`` (JSON: commune, public category, description, village, a point in
-half of them, a name and phone in a third, the rest anonymous), ``SUBMISSIONS`` in all after
-``WARMUP``, spread over the eight communes (the audit chain is one per commune). Every response
+half of them, a name and phone in a third, the rest anonymous), ``ROUNDS`` rounds of
+``SUBMISSIONS`` (different bodies each round; the median round's rate is the figure, every
+round's is listed) after ``WARMUP``, spread over the eight communes (the audit chain is one per commune). Every response
 is checked: 201 with a receipt code. Afterwards the database is counted: reports on the
 public-web channel = 201 responses, every receipt code returned exists once — "none lost".
 
@@ -47,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import percentiles_ms, standalone  # noqa: E402
 
 SUBMISSIONS = int(os.environ.get("REPORT_SUBMIT_N", "6000"))
+ROUNDS = int(os.environ.get("REPORT_SUBMIT_ROUNDS", "3"))
 WARMUP = 200
 CLIENTS = int(os.environ.get("REPORT_SUBMIT_CLIENTS", "16"))
 WORKERS, THREADS = 2, int(os.environ.get("REPORT_SUBMIT_THREADS", "4"))
@@ -186,22 +188,31 @@ def bench(vendor: str) -> dict:
     env = dict(os.environ, SAFECOMMUNE_PUBLIC_RATE_LIMITS=json.dumps(
         {"submit": 10**9, "lookup": 10**9}), SAFECOMMUNE_ALLOWED_HOSTS="127.0.0.1,localhost")
     server = _serve(port, env)
+    rounds = []
     try:
         _fire(port, _bodies(communes, categories, WARMUP, SEED - 1))
         before = Report.objects.filter(channel=Channel.PUBLIC_WEB).count()
         load_before = os.getloadavg()
-        fired = _fire(port, _bodies(communes, categories, SUBMISSIONS, SEED))
+        for number in range(ROUNDS):
+            fired = _fire(port, _bodies(communes, categories, SUBMISSIONS, SEED + number))
+            fired["per_s"] = fired["statuses"].get(201, 0) / fired["wall_s"]
+            rounds.append(fired)
         load_after = os.getloadavg()
     finally:
         server.terminate()
         server.wait(timeout=30)
 
     after = Report.objects.filter(channel=Channel.PUBLIC_WEB).count()
-    created = fired["statuses"].get(201, 0)
-    stored_codes = set(PublicReceipt.objects.filter(
-        code__in=[code.replace("-", "") for code in fired["codes"]]).values_list("code",
-                                                                                 flat=True))
-    http_rate = created / fired["wall_s"]
+    created = sum(fired["statuses"].get(201, 0) for fired in rounds)
+    codes = [code.replace("-", "") for fired in rounds for code in fired["codes"]]
+    stored_codes = set()
+    for start in range(0, len(codes), 5000):
+        stored_codes |= set(PublicReceipt.objects.filter(code__in=codes[start:start + 5000])
+                            .values_list("code", flat=True))
+    # The median round: the machine's speed drifts by ±5 % from minute to minute (a shared
+    # host), so one round alone says more about the minute than about the code.
+    fired = sorted(rounds, key=lambda r: r["per_s"])[len(rounds) // 2]
+    http_rate = fired["per_s"]
 
     # Baseline: the same rows, plain ORM inserts, one by one, rolled back.
     rows = [json.loads(body) for body in _bodies(communes, categories, SUBMISSIONS, SEED)]
@@ -224,14 +235,17 @@ def bench(vendor: str) -> dict:
     orm_rate = len(rows) / orm_s
 
     return {
-        "submissions": SUBMISSIONS, "clients": CLIENTS, "server": f"gunicorn {WORKERS} workers "
+        "submissions": SUBMISSIONS, "rounds": ROUNDS,
+        "per_s_each_round": [round(r["per_s"], 1) for r in rounds],
+        "clients": CLIENTS, "server": f"gunicorn {WORKERS} workers "
         f"x {THREADS} threads", "communes": [c["code"] for c in communes],
         "http": {"per_s": round(http_rate, 1), "wall_s": round(fired["wall_s"], 2),
                  **percentiles_ms(fired["latencies"]), "statuses": fired["statuses"],
                  "problems": fired["problems"]},
         "none_lost": {"responses_201": created, "reports_added": after - before,
                       "receipts_found": len(stored_codes),
-                      "ok": created == after - before == len(stored_codes) == SUBMISSIONS},
+                      "ok": created == after - before == len(stored_codes)
+                      == SUBMISSIONS * ROUNDS},
         "baseline_orm": {"per_s": round(orm_rate, 1), "wall_s": round(orm_s, 2)},
         "ratio": round(http_rate / orm_rate, 3),
         "target_per_s": TARGET_PER_S, "meets_target": http_rate >= TARGET_PER_S,

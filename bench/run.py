@@ -33,7 +33,7 @@ BENCHMARKS = {
     "request_cost": VENDORS,
     "import_persons": ("postgres",),  # 1,000,000 rows by default; about 5 minutes
     "person_search": ("postgres",),  # 3,000,000 persons; about 15 minutes
-    "report_submit": ("postgres",),  # gunicorn, 2 workers; about 1 minute
+    "report_submit": ("postgres",),  # gunicorn, 2 workers, 3 rounds; about 2 minutes
 }
 # extra command-line arguments of a benchmark's child process
 EXTRA_ARGS = {
