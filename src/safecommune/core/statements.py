@@ -124,6 +124,16 @@ class Table:
                 values[index] = converter(values[index], expression, connection)
         return self.model.from_db(connection.alias, plan.attnames, values)
 
+    def _one(self, connection, sql: str, params, where: str):
+        """The one row ``sql`` returns, or None; more than one is an error, as ``get()``."""
+        with _cursor(connection) as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchmany(2)
+        if len(rows) > 1:
+            raise self.model.MultipleObjectsReturned(f"more than one {self.model.__name__} "
+                                                     f"where {where}")
+        return rows[0] if rows else None
+
     def get_joined(self, other: Table, on: str, where: str,
                    params: list | tuple = ()) -> tuple[models.Model, models.Model | None] | None:
         """The one row of this table matching ``where`` with the row of ``other`` joined to it
@@ -133,16 +143,11 @@ class Table:
         plan, joined = self._plan(connection), other._plan(connection)
         sql = (f"SELECT {plan.columns}, {joined.columns} FROM {plan.table} "
                f"LEFT JOIN {joined.table} ON {on} WHERE {where}")
-        with _cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchmany(2)
-        if len(rows) > 1:
-            raise self.model.MultipleObjectsReturned(f"more than one {self.model.__name__} "
-                                                     f"where {where}")
-        if not rows:
+        found = self._one(connection, sql, params, where)
+        if found is None:
             return None
         width = len(plan.attnames)
-        row, rest = rows[0][:width], rows[0][width:]
+        row, rest = found[:width], found[width:]
         other_pk = other.model._meta.concrete_fields.index(other.model._meta.pk)
         return (self._instance(connection, plan, row),
                 None if rest[other_pk] is None else other._instance(connection, joined, rest))
@@ -157,13 +162,8 @@ class Table:
         if lock and connection.features.has_select_for_update:
             sql += " FOR NO KEY UPDATE" if (
                 no_key and connection.features.has_select_for_no_key_update) else " FOR UPDATE"
-        with _cursor(connection) as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchmany(2)
-        if len(rows) > 1:
-            raise self.model.MultipleObjectsReturned(f"more than one {self.model.__name__} "
-                                                     f"where {where}")
-        return self._instance(connection, plan, rows[0]) if rows else None
+        found = self._one(connection, sql, params, where)
+        return None if found is None else self._instance(connection, plan, found)
 
     def insert(self, instance: models.Model, *, unless_taken: str | None = None,
                then: Update | None = None) -> bool:
