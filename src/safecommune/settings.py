@@ -33,15 +33,26 @@ def env_list(name: str, default: str) -> list[str]:
 VAR_DIR = Path(os.environ.get("SAFECOMMUNE_VAR_DIR", Path.cwd() / "var")).resolve()
 
 
+_SECRETS_READ: dict[Path, str] = {}
+
+
 def read_or_create_secret(filename: str, env_name: str, nbytes: int = 48) -> str:
-    """A secret from the environment, else from ``VAR_DIR/filename``, created once (mode 0600)."""
+    """A secret from the environment, else from ``VAR_DIR/filename``, created once (mode 0600).
+
+    A file's secret is read once per process (the receipt and idempotency keys are asked for
+    on every public submission): like ``SECRET_KEY``, a replaced file takes effect at restart.
+    """
     from_env = os.environ.get(env_name)
     if from_env:
         return from_env
     path = VAR_DIR / filename
+    known = _SECRETS_READ.get(path)
+    if known is not None:
+        return known
     if path.exists():
         value = path.read_text().strip()
         if value:
+            _SECRETS_READ[path] = value
             return value
         path.unlink()  # an empty file (a crash mid-write) is replaced, never used as a key
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -49,6 +60,7 @@ def read_or_create_secret(filename: str, env_name: str, nbytes: int = 48) -> str
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
+    _SECRETS_READ[path] = value
     return value
 
 
@@ -149,6 +161,12 @@ elif _db["ENGINE"] == "django.db.backends.postgresql":
     # (docs/benchmarks.md, person search). SAFECOMMUNE_PG_OPTIONS replaces this.
     _db.setdefault("OPTIONS", {})["options"] = os.environ.get("SAFECOMMUNE_PG_OPTIONS",
                                                               "-c jit=off")
+    # Django turns psycopg's prepared statements off (None) for transaction-mode poolers. The
+    # hot-path statements ask for preparation explicitly (core/statements.py); a threshold
+    # no query count reaches keeps every other query unprepared. Set SAFECOMMUNE_PG_PREPARE=0
+    # behind a pooler that cannot keep prepared statements (docs/decisions/0022).
+    if os.environ.get("SAFECOMMUNE_PG_PREPARE", "1") != "0":
+        _db["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -8,6 +8,10 @@ from safecommune.reports.public import urls as public_report_urls
 from safecommune.residents.stays import urls as stays_urls
 
 urlpatterns = [
+    # The APIs first: their prefixes are their own, and the public submission (the busiest
+    # route) is then matched before the site's pages are tried.
+    path("api/v1/", api.urls),
+    path("open311/v2/", include("safecommune.reports.open311.urls")),
     path("", core_views.home, name="home"),
     path("language/", core_views.set_language, name="set-language"),
     path("accounts/", include("safecommune.accounts.urls")),
@@ -19,8 +23,6 @@ urlpatterns = [
     path("reports/", include("safecommune.reports.urls")),
     path("staff/jobs/", include("safecommune.worker.urls")),
     path("staff/audit/", audit_views.audit_log, name="audit-log"),
-    path("api/v1/", api.urls),
-    path("open311/v2/", include("safecommune.reports.open311.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -156,18 +156,48 @@ def test_update_prepares_values_and_counts_rows(ia_krai):
     assert Table(StoredResponse).update("lookup = %s", ["none"], status=400) == 0
 
 
-def test_settings_cached_on_the_commune_by_the_intake_lookup(ia_krai):
-    from safecommune.territory.selectors import active_village, commune_with_settings
+def test_the_intake_lookup_reads_commune_settings_village_category_boundary_at_once(ia_krai):
+    from safecommune.reports.public.services import intake_lookup, public_category_get
+    from safecommune.territory.models import UnitBoundary
+    from safecommune.territory.selectors import unit_contains
 
     CommuneSettings.objects.update_or_create(commune=ia_krai,
                                              defaults={"public_pages_open": False})
     village = village_create(actor=None, commune=ia_krai, name="Thôn Hot Path")
+    public = Category.objects.filter(is_public=True).first()
+    lat, lon = ia_krai.latitude, ia_krai.longitude
+    UnitBoundary.objects.create(
+        unit=ia_krai, min_lat=lat - 0.01, max_lat=lat + 0.01, min_lon=lon - 0.01,
+        max_lon=lon + 0.01, geometry={"type": "Polygon", "coordinates": [[
+            [lon - 0.01, lat - 0.01], [lon + 0.01, lat - 0.01], [lon + 0.01, lat + 0.01],
+            [lon - 0.01, lat + 0.01], [lon - 0.01, lat - 0.01]]]})
 
     with CaptureQueriesContext(connection) as queries:
-        unit = commune_with_settings(code=ia_krai.code)
+        unit, found, category = intake_lookup(commune=ia_krai.code, category=public.code,
+                                              village_id=village.pk, with_boundary=True)
         assert unit.settings.public_pages_open is False
-        assert active_village(commune=unit, pk=village.pk).commune is unit
-    assert len(queries) == 2  # the commune with its settings in one, the village
+        assert found.pk == village.pk and found.commune is unit
+        assert category.pk == public.pk and public_category_get(category) == category
+        assert unit_contains(unit=unit, point=(lat, lon))
+        assert not unit_contains(unit=unit, point=(lat + 0.02, lon))
+    assert len(queries) == 1
+
+    # What is not there comes back as nothing, and is refused by the usual checks.
+    village.archived_at = timezone.now()
+    village.save()
+    hidden = Category.objects.filter(is_public=False).first()
+    unit, found, category = intake_lookup(commune=ia_krai.code, category=hidden.code,
+                                          village_id=village.pk)
+    assert found is None and category == hidden.code
+    assert not AdministrativeUnit.boundary.related.is_cached(unit)
+    with pytest.raises(Exception) as refused:
+        public_category_get(category)
+    assert refused.value.field == "category"
+    other = AdministrativeUnit.objects.filter(structure="2025", level="commune").exclude(
+        pk=ia_krai.pk).first()
+    elsewhere = village_create(actor=None, commune=other, name="Thôn Khác")
+    assert intake_lookup(commune=ia_krai.code, category="nope",
+                         village_id=elsewhere.pk)[1:] == (None, "nope")
 
 
 def test_full_clean_skips_only_existence_queries_of_loaded_relations(ia_krai):
@@ -222,3 +252,23 @@ def test_insert_then_update_writes_both_or_raises(ia_krai):
             StoredResponse(lookup="j" * 64, fingerprint="3"),
             then=Update(Table(StoredResponse), "lookup = %s", ["nobody"], {"status": 500}))
     assert not StoredResponse.objects.filter(lookup="j" * 64).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_statements_are_prepared_once_per_connection_and_other_queries_are_not(ia_krai):
+    # Django turns psycopg's preparation off unless OPTIONS say otherwise; without the setting
+    # (settings.py, SAFECOMMUNE_PG_PREPARE) ``prepare=True`` is silently ignored.
+    table = Table(AdministrativeUnit)
+    where = "structure = %s AND code = %s AND 11 = 11"  # a statement no other test sends
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    for _ in range(3):
+        assert table.get(where, ["2025", ia_krai.code]).pk == ia_krai.pk
+    assert sum("11 = 11" in statement for statement in prepared()) == 1
+    for _ in range(8):
+        list(AdministrativeUnit.objects.filter(code=ia_krai.code, name__startswith="Ia "))
+    assert not any("LIKE" in statement for statement in prepared())

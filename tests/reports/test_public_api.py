@@ -406,6 +406,33 @@ def test_a_village_places_the_report(client, ia_krai):
     assert report.village == village and report.occurred_at is not None
 
 
+def test_a_submission_sends_the_statements_of_the_hot_path_and_no_more(client, ia_krai):
+    """docs/decisions/0022: a regression here is a slower public intake, so it is counted."""
+    from django.db import connection
+
+    village = village_create(commune=ia_krai, name="Làng Ia Bang")
+    send(client, body(), HTTP_IDEMPOTENCY_KEY="warm-up-0001")  # first chain entry, keys made
+    data = body(village_id=village.pk, latitude=IA_KRAI_CENTRE[0],
+                longitude=IA_KRAI_CENTRE[1], reporter_name="Rơ Châm H'Bia")
+    sent: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):  # sees the statements' text on both databases
+        response = send(client, data, HTTP_IDEMPOTENCY_KEY="counted-0001")
+    assert response.status_code == 201
+    statements = [sql.split()[0] for sql in sent if not sql.startswith(("SAVEPOINT", "RELEASE"))]
+    # The idempotency claim; the commune, its settings, the village, the category and the
+    # polygon in one SELECT; the report; the identity; the chain's head; the audit entry with
+    # the new head (one statement on PostgreSQL, two on SQLite); the receipt; the stored answer.
+    expected = ["INSERT", "SELECT", "INSERT", "INSERT", "SELECT", "WITH", "INSERT", "UPDATE"]
+    if connection.vendor != "postgresql":
+        expected[5:6] = ["INSERT", "UPDATE"]
+    assert statements == expected, [sql[:80] for sql in sent]
+
+
 def test_the_openapi_document_describes_json_and_multipart_bodies(client, db):
     schema = client.get("/api/v1/openapi.json").json()
     operation = schema["paths"]["/api/v1/public/reports"]["post"]

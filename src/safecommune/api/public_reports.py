@@ -29,7 +29,6 @@ from safecommune.reports.public.selectors import (
     public_report_view,
     report_for_receipt,
 )
-from safecommune.territory import selectors as territory_selectors
 from safecommune.territory.services import commune_settings_for
 
 router = Router(tags=["public reports"])
@@ -172,16 +171,16 @@ def _created(data: Schema) -> HttpResponse:
 def _submit(request) -> ReceiptIssuedOut:
     rate_limit(request, "submit")
     payload, photos = _fields_and_photos(request, PublicReportIn)
-    try:
-        commune = territory_selectors.commune_with_settings(code=payload.commune)
+    try:  # the commune, the village and the category in one statement
+        commune, village, category = services.intake_lookup(
+            commune=payload.commune, category=payload.category, village_id=payload.village_id,
+            with_boundary=payload.latitude is not None)
     except NotFound as exc:
         raise NotFound(exc.message, field="commune", rule="exists") from None
     if not commune_settings_for(commune=commune).public_pages_open:
         raise NotFound(_("This commune does not take submissions here."), field="commune",
                        rule="closed")
-    village = None
     if payload.village_id is not None:
-        village = territory_selectors.active_village(commune=commune, pk=payload.village_id)
         if village is None:
             raise NotFound(_("No village with id %(id)s in this commune.")
                            % {"id": payload.village_id}, field="village_id", rule="exists")
@@ -191,7 +190,7 @@ def _submit(request) -> ReceiptIssuedOut:
             "Give both the latitude and the longitude, or neither.")}])
     point = None if payload.latitude is None else (payload.latitude, payload.longitude)
     _report, issued = services.report_submit_public(
-        commune=commune, category=payload.category, description=payload.description,
+        commune=commune, category=category, description=payload.description,
         occurred_at=payload.occurred_at, village=village, point=point, place=payload.place,
         reporter_name=payload.reporter_name, reporter_phone=payload.reporter_phone,
         is_anonymous=payload.is_anonymous, photos=photos)

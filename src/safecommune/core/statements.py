@@ -17,6 +17,7 @@ placeholders and column names; never put a value in them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,23 +135,32 @@ class Table:
                                                      f"where {where}")
         return rows[0] if rows else None
 
-    def get_joined(self, other: Table, on: str, where: str,
-                   params: list | tuple = ()) -> tuple[models.Model, models.Model | None] | None:
-        """The one row of this table matching ``where`` with the row of ``other`` joined to it
-        by ``on`` (``LEFT JOIN``: None when there is none), in one statement; None when no
-        row matches. Both tables' columns are named by their quoted table names."""
+    def get_joined(self, joins: Sequence[Join], where: str, params: list | tuple = ()
+                   ) -> tuple[models.Model | None, ...] | None:
+        """The one row of this table matching ``where``, with one row of each joined table
+        (``LEFT JOIN … ON``: None where there is none), in one statement: ``(row, joined…)``,
+        or None when no row matches. Columns are named by their quoted table names; a join's
+        ``params`` fill its ``ON`` and come before ``where``'s."""
         connection = self._connection(write=False)
-        plan, joined = self._plan(connection), other._plan(connection)
-        sql = (f"SELECT {plan.columns}, {joined.columns} FROM {plan.table} "
-               f"LEFT JOIN {joined.table} ON {on} WHERE {where}")
-        found = self._one(connection, sql, params, where)
+        plan = self._plan(connection)
+        plans = [join.table._plan(connection) for join in joins]
+        sql = " ".join([f"SELECT {', '.join([plan.columns, *(p.columns for p in plans)])} "
+                        f"FROM {plan.table}",
+                        *(f"LEFT JOIN {p.table} ON {join.on}" for join, p in zip(joins, plans)),
+                        f"WHERE {where}"])
+        found = self._one(connection, sql,
+                          [*(value for join in joins for value in join.params), *params], where)
         if found is None:
             return None
-        width = len(plan.attnames)
-        row, rest = found[:width], found[width:]
-        other_pk = other.model._meta.concrete_fields.index(other.model._meta.pk)
-        return (self._instance(connection, plan, row),
-                None if rest[other_pk] is None else other._instance(connection, joined, rest))
+        start = len(plan.attnames)
+        result = [self._instance(connection, plan, found[:start])]
+        for join, joined in zip(joins, plans):
+            row = found[start:start + len(joined.attnames)]
+            start += len(joined.attnames)
+            pk_index = joined.attnames.index(join.table.model._meta.pk.attname)
+            result.append(None if row[pk_index] is None
+                          else join.table._instance(connection, joined, row))
+        return tuple(result)
 
     def get(self, where: str, params: list | tuple = (), *, lock: bool = False,
             no_key: bool = False) -> models.Model | None:
@@ -244,6 +254,15 @@ class Table:
         with _cursor(connection) as cursor:
             cursor.execute(sql, prepared)
             return cursor.rowcount
+
+
+@dataclass(frozen=True)
+class Join:
+    """``LEFT JOIN <table> ON <on>`` for ``Table.get_joined``; ``params`` fill ``on``."""
+
+    table: Table
+    on: str
+    params: list | tuple = ()
 
 
 @dataclass(frozen=True)

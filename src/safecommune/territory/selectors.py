@@ -3,6 +3,7 @@ commune a record belongs to."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from safecommune.core.errors import DomainError, NotFound
-from safecommune.core.statements import Table
+from safecommune.core.statements import Join, Table
 from safecommune.core.text import fold, query_keys
 from safecommune.territory import geo
 from safecommune.territory.models import (
@@ -56,32 +57,50 @@ def commune_with_settings(*, code: str) -> AdministrativeUnit:
     costs no query; absent settings read as the defaults in ``commune_settings_for``). For
     the public intake path, which runs it on every submission; parent and province are not
     loaded."""
+    return commune_with(code=code)[0]
+
+
+def commune_with(*, code: str, joins: Sequence[Join] = ()) -> tuple:
+    """``commune_with_settings`` and, in the same statement, one row of each of ``joins``
+    (``LEFT JOIN``s whose ``ON`` refers to ``"territory_administrativeunit"``): ``(commune,
+    joined…)``, None for a join that found nothing."""
     found = _UNITS.get_joined(
-        _SETTINGS,
-        on='"territory_communesettings"."commune_id" = "territory_administrativeunit"."id"',
+        [Join(_SETTINGS, '"territory_communesettings"."commune_id" = '
+                         '"territory_administrativeunit"."id"'), *joins],
         where='"territory_administrativeunit"."structure" = %s AND '
               '"territory_administrativeunit"."code" = %s',
         params=[Structure.CURRENT, str(code)])
     if found is None:
         raise NotFound(_("No administrative unit has code “%(code)s” in that structure.")
                        % {"code": code}, field="code", rule="exists")
-    unit, settings_row = found
+    unit, settings_row, *joined = found
     if unit.level != Level.COMMUNE:
         raise NotFound(_("Unit “%(code)s” is not a commune-level unit.") % {"code": code},
                        field="code", rule="commune")
     AdministrativeUnit.settings.related.set_cached_value(unit, settings_row)
     if settings_row is not None:
         CommuneSettings.commune.field.set_cached_value(settings_row, unit)
-    return unit
+    return (unit, *joined)
 
 
-def active_village(*, commune: AdministrativeUnit, pk: int) -> Village | None:
-    """The commune's village with this id unless archived (one statement; intake path)."""
-    village = _VILLAGES.get("id = %s AND commune_id = %s AND archived_at IS NULL",
-                            [int(pk), commune.pk])
-    if village is not None:
-        Village.commune.field.set_cached_value(village, commune)
-    return village
+def active_village_join(pk: int) -> Join:
+    """For ``commune_with``: the commune's village with this id unless archived."""
+    return Join(_VILLAGES, '"territory_village"."id" = %s AND "territory_village"."commune_id" '
+                           '= "territory_administrativeunit"."id" AND '
+                           '"territory_village"."archived_at" IS NULL', [int(pk)])
+
+
+def boundary_join() -> Join:
+    """For ``commune_with``: the commune's polygon, if one was imported; attach what it finds
+    with ``boundary_attach`` so ``unit_contains`` reads no more."""
+    return Join(_BOUNDARIES, '"territory_unitboundary"."unit_id" = '
+                             '"territory_administrativeunit"."id"')
+
+
+def boundary_attach(unit: AdministrativeUnit, boundary: UnitBoundary | None) -> None:
+    AdministrativeUnit.boundary.related.set_cached_value(unit, boundary)
+    if boundary is not None:
+        UnitBoundary.unit.field.set_cached_value(boundary, unit)
 
 
 def unit_search_queryset(*, query: str, structure: str | None = None, level: str | None = None,
@@ -188,7 +207,10 @@ def _boundaries_for(units: list[AdministrativeUnit]) -> dict[int, UnitBoundary]:
 
 def unit_contains(*, unit: AdministrativeUnit, point: tuple[float, float]) -> bool:
     """Is the point in the unit: by its imported polygon, else by the circle rule."""
-    boundary = _BOUNDARIES.get("unit_id = %s", [unit.pk])  # one row at most (one-to-one)
+    if AdministrativeUnit.boundary.related.is_cached(unit):  # read with it (boundary_join)
+        boundary = AdministrativeUnit.boundary.related.get_cached_value(unit)
+    else:
+        boundary = _BOUNDARIES.get("unit_id = %s", [unit.pk])  # one row at most (one-to-one)
     if boundary is not None:
         return geo.geometry_contains(boundary.geometry, point)
     if unit.point is None or not unit.area_km2:

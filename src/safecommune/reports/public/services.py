@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from safecommune.core.audit import audit_append
 from safecommune.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from safecommune.core.images import SanitizedImage, image_sanitize
-from safecommune.core.statements import Table
+from safecommune.core.statements import Join, Table
 from safecommune.receipts.services import IssuedReceipt, receipt_issue
 from safecommune.reports.models import (
     Category,
@@ -34,6 +34,7 @@ from safecommune.reports.models import (
 )
 from safecommune.reports.services import checks, report_record
 from safecommune.reports.services.checks import fail
+from safecommune.territory import selectors as territory_selectors
 from safecommune.territory.models import AdministrativeUnit, Level, Structure, Village
 from safecommune.territory.services import commune_settings_for
 
@@ -61,13 +62,40 @@ _CATEGORIES = Table(Category)
 
 def public_category_get(category: Category | str) -> Category:
     """An active category open to residents. A category that is not open reads like an
-    unknown one: the public learns nothing about the internal vocabulary."""
-    code = category.code if isinstance(category, Category) else str(category or "")
-    found = _CATEGORIES.get("code = %s AND is_public = %s", [code, True])
+    unknown one: the public learns nothing about the internal vocabulary. A ``Category`` given
+    is judged as it was read (``intake_lookup`` reads it with the commune)."""
+    if isinstance(category, Category):
+        code, found = category.code, (category if category.is_public else None)
+    else:
+        code = str(category or "")
+        found = _CATEGORIES.get("code = %s AND is_public = %s", [code, True])
     if found is None:
         raise NotFound(_("Unknown category “%(code)s”.") % {"code": code[:40]},
                        field="category", rule="exists")
     return checks.category_get(found)
+
+
+def intake_lookup(*, commune: str, category: str, village_id: int | None = None,
+                  with_boundary: bool = False
+                  ) -> tuple[AdministrativeUnit, Village | None, Category | str]:
+    """What a public submission names, read in one statement: the 2025 commune (its settings
+    and, ``with_boundary``, its polygon attached), the commune's active village
+    ``village_id`` (None when there is none such) and the public category with this code (its
+    code back when there is none, for ``public_category_get`` to refuse). Raises as
+    ``commune_with_settings`` for an unknown commune."""
+    joins = [Join(_CATEGORIES, '"reports_category"."code" = %s AND '
+                               '"reports_category"."is_public" = %s', [str(category), True])]
+    if village_id is not None:
+        joins.append(territory_selectors.active_village_join(village_id))
+    if with_boundary:
+        joins.append(territory_selectors.boundary_join())
+    unit, found_category, *rest = territory_selectors.commune_with(code=commune, joins=joins)
+    village = rest.pop(0) if village_id is not None else None
+    if village is not None:
+        Village.commune.field.set_cached_value(village, unit)
+    if with_boundary:
+        territory_selectors.boundary_attach(unit, rest.pop(0))
+    return unit, village, (category if found_category is None else found_category)
 
 
 def _check_photo_count(*, already: int, adding: int) -> None:

@@ -81,8 +81,11 @@ def check_point(commune: AdministrativeUnit, point: tuple[float, float]) -> None
     """Refuse a point outside the commune: its imported polygon, else the circle rule. A
     commune with neither a polygon nor a centre and area cannot be judged, so it is let be."""
     judged = commune.point is not None and commune.area_km2
-    if not judged and not UnitBoundary.objects.filter(unit=commune).exists():
-        return
+    if not judged:
+        cache = AdministrativeUnit.boundary.related  # read with the commune on intake
+        if not (cache.get_cached_value(commune) is not None if cache.is_cached(commune)
+                else UnitBoundary.objects.filter(unit=commune).exists()):
+            return
     if not unit_contains(unit=commune, point=point):
         raise DomainError(_("The point lies outside %(commune)s.") % {"commune": commune.name},
                           field="point", rule="outside_commune")
