@@ -100,6 +100,30 @@ def test_secret_key_from_the_environment_wins_and_writes_no_file(tmp_path):
     assert not (var_dir / "secret_key").exists()
 
 
+def test_processes_creating_the_same_secret_at_once_agree_on_one(tmp_path):
+    # Two web workers' first public submissions both ask for the receipt key; the second
+    # used to fail with FileExistsError (a 500) or could read a half-written file.
+    var_dir = tmp_path / "var"
+    var_dir.mkdir()
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    script = ("import os, sys, time; os.environ['SAFECOMMUNE_VAR_DIR'] = sys.argv[1];\n"
+              "from safecommune.settings import read_or_create_secret\n"
+              "while time.time() < float(sys.argv[2]): pass\n"
+              "print(read_or_create_secret('race-key', 'SAFECOMMUNE_NO_SUCH_VARIABLE'))")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SAFECOMMUNE_")}
+    environ["PYTHONPATH"] = src
+    start = f"{__import__('time').time() + 3:.3f}"
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(var_dir), start], env=environ,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(6)]
+    outputs = [run.communicate(timeout=60) for run in runs]
+    assert all(run.returncode == 0 for run in runs), [err[-500:] for _out, err in outputs]
+    values = {out.strip() for out, _err in outputs}
+    assert values == {(var_dir / "race-key").read_text().strip()}
+    assert stat.S_IMODE((var_dir / "race-key").stat().st_mode) == 0o600
+    assert not [p.name for p in var_dir.iterdir() if p.name.startswith(".")]  # no drafts
+
+
 def test_two_var_directories_get_different_keys(tmp_path):
     assert probe(tmp_path / "a")["SECRET_KEY"] != probe(tmp_path / "b")["SECRET_KEY"]
 
