@@ -272,3 +272,11 @@ def test_statements_are_prepared_once_per_connection_and_other_queries_are_not(i
     for _ in range(8):
         list(AdministrativeUnit.objects.filter(code=ia_krai.code, name__startswith="Ia "))
     assert not any("LIKE" in statement for statement in prepared())
+
+
+def test_statements_show_in_the_query_log_as_sent(ia_krai):
+    with CaptureQueriesContext(connection) as queries:
+        Table(AdministrativeUnit).get("structure = %s AND code = %s", ["2025", ia_krai.code])
+    assert len(queries) == 1
+    assert queries[0]["sql"].startswith('SELECT "territory_administrativeunit"."id"')
+    assert "code = " in queries[0]["sql"]

@@ -18,10 +18,12 @@ placeholders and column names; never put a value in them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models.signals import post_save, pre_save
 
 
@@ -39,20 +41,37 @@ def _prepared_cursor_class():
     return PreparedCursor
 
 
+@contextmanager
 def _cursor(connection):
     """A cursor wrapped as Django wraps its own (errors translated, queries logged where
-    Django logs them); on PostgreSQL one that prepares its statements."""
+    Django logs them). On PostgreSQL one that prepares its statements, made once per database
+    connection and kept open (a psycopg cursor costs more to make than a prepared statement
+    costs to run); elsewhere a new one, closed after use."""
     if connection.vendor != "postgresql":
-        return connection.cursor()
-    cursor_class = _CURSOR_CLASSES.get("postgresql")
-    if cursor_class is None:
-        cursor_class = _CURSOR_CLASSES["postgresql"] = _prepared_cursor_class()
+        with connection.cursor() as cursor:
+            yield cursor
+        return
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    with connection.wrap_database_errors:
-        # ``_prepare_cursor`` is how ``BaseDatabaseWrapper._cursor`` wraps the cursor it makes
-        # (thread check, debug logging); Django 5.2.
-        return connection._prepare_cursor(cursor_class(connection.connection))
+    raw = getattr(connection, "_hot_path_cursor", None)
+    if raw is None or raw.closed or raw.connection is not connection.connection:
+        cursor_class = _CURSOR_CLASSES.get("postgresql")
+        if cursor_class is None:
+            cursor_class = _CURSOR_CLASSES["postgresql"] = _prepared_cursor_class()
+        raw = connection._hot_path_cursor = cursor_class(connection.connection)
+    # As ``BaseDatabaseWrapper._prepare_cursor`` wraps the cursors it makes, except that the
+    # debug log shows the statement as sent: psycopg keeps no text for a prepared statement,
+    # so Django's ``last_executed_query`` would log None.
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        yield _PreparedDebugCursor(raw, connection)
+    else:
+        yield connection.make_cursor(raw)
+
+
+class _PreparedDebugCursor(CursorDebugWrapper):
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        return super().debug_sql(sql, params, use_last_executed_query=False, many=many)
 
 
 _CURSOR_CLASSES: dict[str, type] = {}
