@@ -57,6 +57,24 @@ def test_five_failures_lock_the_username_from_that_address(client, make_user):
     assert login(client, "dan", address="10.0.0.2").status_code == 302
 
 
+@pytest.mark.parametrize("minutes,language,expected", [
+    (10, "en", "Wait 10 minutes"), (1, "en", "Wait 1 minute,"), (30, "vi", "Hãy chờ 30 phút"),
+    (1, "sv", "Vänta 1 minut och"), (21, "ru", "Подождите 21 минуту"),
+    (3, "ru", "Подождите 3 минуты"), (15, "ru", "Подождите 15 минут")])
+def test_the_lockout_message_says_the_configured_cooloff(client, make_user, settings, minutes,
+                                                          language, expected):
+    from datetime import timedelta
+
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=minutes)
+    client.cookies["safecommune_language"] = language
+    make_user(username="dan")
+    for _ in range(5):
+        login(client, "dan", "wrong-password")
+    response = login(client, "dan")
+    assert response.status_code == 429
+    assert expected in response.content.decode()
+
+
 def test_lockout_ends_after_the_cooloff(client, make_user, settings):
     from datetime import timedelta
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -41,8 +42,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 def refusal_message(refusal: throttle.Refusal) -> str:
-    from django.conf import settings
-
     minutes = max(1, -(-settings.SAFECOMMUNE_LOGIN_FLOOD_SECONDS // 60))
     if refusal is throttle.Refusal.USERNAME:
         return ngettext(
@@ -64,7 +63,10 @@ def locked_out(request, credentials=None, *args, refusal: throttle.Refusal | Non
     """The 429 answer to axes' lockout and to the wider caps of ``throttle``."""
     if refusal is None:
         rule = "locked_out"
-        message = _("Too many failed sign-in attempts. Wait 10 minutes, then try again.")
+        minutes = max(1, -(-int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60))
+        message = ngettext("Too many failed sign-in attempts. Wait %(minutes)d minute, then "
+                           "try again.", "Too many failed sign-in attempts. Wait %(minutes)d "
+                           "minutes, then try again.", minutes) % {"minutes": minutes}
     else:
         rule = f"{refusal.value}_flood"
         message = refusal_message(refusal)
@@ -131,8 +133,6 @@ class TokenCreateForm(forms.Form):
 
 
 def _may_create_tokens(request) -> bool:
-    from django.conf import settings
-
     return (not settings.SAFECOMMUNE_STAFF_2FA) or request.user.is_verified()
 
 
