@@ -7,6 +7,7 @@ var directory (``SAFECOMMUNE_VAR_DIR``, default ``./var``), which is never commi
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -14,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -206,6 +208,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "safecommune.accounts.views.locked_out"
 AXES_VERBOSE = False
+# The client's address behind a reverse proxy (safecommune/core/net.py): the proxies' own
+# addresses or networks, comma-separated. Empty: X-Forwarded-For is ignored.
+SAFECOMMUNE_TRUSTED_PROXIES = env_list("SAFECOMMUNE_TRUSTED_PROXIES", "")
+for _proxy in SAFECOMMUNE_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"SAFECOMMUNE_TRUSTED_PROXIES: {_proxy!r} is not an IP "
+                                   f"address or network (e.g. 10.0.0.2 or 10.0.0.0/8)") from None
+AXES_CLIENT_IP_CALLABLE = "safecommune.core.net.client_ip"
 
 # Wider caps on top (docs/decisions/0007-login-floods.md): one username failing from any
 # addresses, and one address failing on any usernames, within a window of 10 minutes.

@@ -14,12 +14,13 @@ cache never holds a typed username or an address (docs/decisions/0007-login-floo
 from __future__ import annotations
 
 import enum
-import ipaddress
 import unicodedata
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+from safecommune.core.net import client_address
 
 KEY_SALT = "safecommune.accounts.throttle"
 
@@ -27,23 +28,6 @@ KEY_SALT = "safecommune.accounts.throttle"
 class Refusal(enum.Enum):
     USERNAME = "username"
     ADDRESS = "address"
-
-
-def client_address(request) -> str:
-    """The address axes uses, so both layers agree; an IPv6 client counts by its /64, which
-    one subscriber usually holds whole."""
-    from axes.helpers import get_client_ip_address
-
-    raw = get_client_ip_address(request) or ""
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return raw
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
 
 
 def _normalise_username(username: str) -> str:

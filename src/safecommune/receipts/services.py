@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from safecommune.core.errors import DomainError, NotFound
+from safecommune.core.net import client_address
 from safecommune.core.statements import Table
 from safecommune.receipts.models import PublicReceipt
 
@@ -137,7 +138,7 @@ def _address_tag(request) -> str:
     only ever a cache key, so it disappears within 24 hours and cannot be reversed."""
     day = timezone.now().strftime("%Y-%m-%d")
     day_key = hmac.new(_key(), f"day:{day}".encode(), hashlib.sha256).digest()
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)  # behind a trusted proxy, the client it names
     return hmac.new(day_key, address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
