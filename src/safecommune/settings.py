@@ -59,22 +59,12 @@ def read_or_create_secret(filename: str, env_name: str, nbytes: int = 48) -> str
         path.unlink()  # an empty file (a crash mid-write) is replaced, never used as a key
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(nbytes)
-    # Written whole under a private name, then linked into place: two processes asked for
-    # the same new secret at once (two web workers' first requests) agree on the one linked
-    # first, and nobody ever reads a half-written file.
-    draft = VAR_DIR / f".{filename}.{os.getpid()}.{secrets.token_hex(4)}"
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(value)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            value = path.read_text().strip()
-    finally:
-        draft.unlink(missing_ok=True)
+    # Written whole, then linked into place: two processes asked for the same new secret at
+    # once (two web workers' first requests) agree on the one linked first.
+    from safecommune.core.files import write_private_once
+
+    if not write_private_once(path, value.encode()):
+        value = path.read_text().strip()
     _SECRETS_READ[path] = value
     return value
 

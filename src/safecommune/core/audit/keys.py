@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import secrets
 from datetime import datetime
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from safecommune.core.audit.canonical import HASH_VERSION, canonical_json, iso_utc
+from safecommune.core.files import write_private_once
 
 logger = logging.getLogger("safecommune.core.audit")
 
@@ -54,21 +54,8 @@ def _create_key_file(path: Path) -> None:
     pem = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption())
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # link() fails if another process created the key meanwhile: theirs is kept.
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-    finally:
-        temporary.unlink(missing_ok=True)
-    logger.info("created audit signing key %s", path)
+    if write_private_once(path, pem):  # else another process created it meanwhile: theirs
+        logger.info("created audit signing key %s", path)
 
 
 def key_fingerprint(public_key: Ed25519PublicKey) -> str:

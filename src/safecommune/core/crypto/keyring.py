@@ -37,6 +37,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from safecommune.core.files import write_private
+
 logger = logging.getLogger("safecommune.core.crypto")
 
 FILE_NAME = "field-keys.json"
@@ -174,16 +176,7 @@ def _exclusive(path: Path) -> Iterator[None]:
 
 def _write(path: Path, ring: KeyRing) -> None:
     data = json.dumps(_serialise(ring), indent=2).encode() + b"\n"
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_private(path, data)
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
