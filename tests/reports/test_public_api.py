@@ -406,6 +406,14 @@ def test_a_village_places_the_report(client, ia_krai):
     assert report.village == village and report.occurred_at is not None
 
 
+@pytest.mark.parametrize("village_id", [0, -1, 2**63, 10**20])
+def test_a_village_id_no_row_can_have_is_a_404_naming_it(client, ia_krai, village_id):
+    response = send(client, body(village_id=village_id))
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["field"] == "village_id"
+    assert not Report.objects.exists()
+
+
 def test_a_submission_sends_the_statements_of_the_hot_path_and_no_more(client, ia_krai):
     """docs/decisions/0022: a regression here is a slower public intake, so it is counted."""
     from django.db import connection

@@ -84,10 +84,13 @@ def commune_with(*, code: str, joins: Sequence[Join] = ()) -> tuple:
 
 
 def active_village_join(pk: int) -> Join:
-    """For ``commune_with``: the commune's village with this id unless archived."""
+    """For ``commune_with``: the commune's village with this id unless archived. An id no
+    row can have (below 1, beyond 64 bits) matches nothing: SQLite would refuse to bind it."""
+    pk = int(pk)
     return Join(_VILLAGES, '"territory_village"."id" = %s AND "territory_village"."commune_id" '
                            '= "territory_administrativeunit"."id" AND '
-                           '"territory_village"."archived_at" IS NULL', [int(pk)])
+                           '"territory_village"."archived_at" IS NULL',
+                [pk if 0 < pk < 2**63 else 0])
 
 
 def boundary_join() -> Join:
