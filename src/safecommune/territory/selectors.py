@@ -208,12 +208,18 @@ def _boundaries_for(units: list[AdministrativeUnit]) -> dict[int, UnitBoundary]:
     return {b.unit_id: b for b in UnitBoundary.objects.filter(unit__in=[u.pk for u in units])}
 
 
+def unit_boundary(unit: AdministrativeUnit) -> UnitBoundary | None:
+    """The unit's imported polygon, None without one: as read with the unit
+    (``boundary_join``), else one statement."""
+    cache = AdministrativeUnit.boundary.related
+    if cache.is_cached(unit):
+        return cache.get_cached_value(unit)
+    return _BOUNDARIES.get("unit_id = %s", [unit.pk])  # one row at most (one-to-one)
+
+
 def unit_contains(*, unit: AdministrativeUnit, point: tuple[float, float]) -> bool:
     """Is the point in the unit: by its imported polygon, else by the circle rule."""
-    if AdministrativeUnit.boundary.related.is_cached(unit):  # read with it (boundary_join)
-        boundary = AdministrativeUnit.boundary.related.get_cached_value(unit)
-    else:
-        boundary = _BOUNDARIES.get("unit_id = %s", [unit.pk])  # one row at most (one-to-one)
+    boundary = unit_boundary(unit)
     if boundary is not None:
         return geo.geometry_contains(boundary.geometry, point)
     if unit.point is None or not unit.area_km2:

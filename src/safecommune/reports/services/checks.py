@@ -12,8 +12,13 @@ from django.utils.translation import gettext as _
 from safecommune.accounts.jurisdiction import can_edit_commune
 from safecommune.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from safecommune.reports.models import Category, Incident, IncidentStatus
-from safecommune.territory.models import AdministrativeUnit, UnitBoundary, Village
-from safecommune.territory.selectors import resolve_commune, unit_contains, validate_point
+from safecommune.territory.models import AdministrativeUnit, Village
+from safecommune.territory.selectors import (
+    resolve_commune,
+    unit_boundary,
+    unit_contains,
+    validate_point,
+)
 
 
 def fail(field: str, rule: str, message: str) -> ValidationFailed:
@@ -81,11 +86,8 @@ def check_point(commune: AdministrativeUnit, point: tuple[float, float]) -> None
     """Refuse a point outside the commune: its imported polygon, else the circle rule. A
     commune with neither a polygon nor a centre and area cannot be judged, so it is let be."""
     judged = commune.point is not None and commune.area_km2
-    if not judged:
-        cache = AdministrativeUnit.boundary.related  # read with the commune on intake
-        if not (cache.get_cached_value(commune) is not None if cache.is_cached(commune)
-                else UnitBoundary.objects.filter(unit=commune).exists()):
-            return
+    if not judged and unit_boundary(commune) is None:
+        return
     if not unit_contains(unit=commune, point=point):
         raise DomainError(_("The point lies outside %(commune)s.") % {"commune": commune.name},
                           field="point", rule="outside_commune")
