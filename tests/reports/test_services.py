@@ -94,6 +94,26 @@ def test_point_outside_the_commune_is_refused(make_incident):
     assert nothing_written()
 
 
+def test_a_commune_without_centre_and_area_is_judged_by_its_polygon_only(ia_krai):
+    from safecommune.reports.services.checks import check_point
+    from safecommune.territory.models import UnitBoundary
+
+    ia_krai.latitude = ia_krai.longitude = ia_krai.area_km2 = None
+    far = offset(IA_KRAI_CENTRE, north_m=30_000)
+    check_point(ia_krai, far)  # nothing to judge by: let be
+    lat, lon = IA_KRAI_CENTRE
+    square = [[lon - 0.01, lat - 0.01], [lon + 0.01, lat - 0.01], [lon + 0.01, lat + 0.01],
+              [lon - 0.01, lat + 0.01], [lon - 0.01, lat - 0.01]]
+    UnitBoundary.objects.create(unit=ia_krai, geometry={"type": "Polygon",
+                                                        "coordinates": [square]},
+                                min_lat=lat - 0.01, max_lat=lat + 0.01, min_lon=lon - 0.01,
+                                max_lon=lon + 0.01)
+    check_point(ia_krai, IA_KRAI_CENTRE)
+    with pytest.raises(DomainError) as caught:
+        check_point(ia_krai, far)
+    assert (caught.value.field, caught.value.rule) == ("point", "outside_commune")
+
+
 def test_village_of_another_commune_is_refused(make_incident, hai_son):
     village = village_create(commune=hai_son, name="Thôn Khe Lạn")
     with pytest.raises(DomainError) as caught:
