@@ -24,6 +24,11 @@ Baseline, same run, same database: the same rows written by plain ORM inserts
 validation), rolled back. Ratio = HTTP rate ÷ ORM rate. The load generator shares the 2 CPUs
 with the server, so the HTTP figure is pessimistic.
 
+Second reference, same server and client, after the rounds: ``GET /api/v1/health`` (every
+middleware, one ``SELECT 1``), as many as a round. Submissions per health check (the HTTP rate
+÷ the health-check rate) says what a submission costs over the bare HTTP stack on whatever host
+the run is on; the hosts this bench runs on differ by 2× from one day to another.
+
     .venv/bin/python bench/report_submit.py --db postgres
     REPORT_SUBMIT_N=600 .venv/bin/python bench/report_submit.py   # a quick trial
     REPORT_SUBMIT_THREADS=1 …   # threads per worker (default 4, as `safecommune serve`)
@@ -105,8 +110,9 @@ def _serve(port: int, env: dict) -> subprocess.Popen:
     raise SystemExit("gunicorn did not answer /api/v1/health within 60 s")
 
 
-def _fire(port: int, bodies: list[bytes]) -> dict:
-    """POST every body from CLIENTS threads; returns timings, statuses and receipt codes."""
+def _fire(port: int, bodies: list[bytes | None]) -> dict:
+    """POST every body from CLIENTS threads (a None body: ``GET /api/v1/health`` instead);
+    returns timings, statuses and receipt codes."""
     lock = threading.Lock()
     queue = list(enumerate(bodies))
     latencies: list[float] = []
@@ -123,9 +129,12 @@ def _fire(port: int, bodies: list[bytes]) -> dict:
                 i, body = queue.pop()
             started = time.perf_counter()
             try:
-                conn.request("POST", "/api/v1/public/reports", body=body,
-                             headers={"Content-Type": "application/json",
-                                      "Idempotency-Key": hashlib.sha256(body).hexdigest()})
+                if body is None:
+                    conn.request("GET", "/api/v1/health")
+                else:
+                    conn.request("POST", "/api/v1/public/reports", body=body,
+                                 headers={"Content-Type": "application/json",
+                                          "Idempotency-Key": hashlib.sha256(body).hexdigest()})
                 response = conn.getresponse()
                 payload = response.read()
             except (OSError, http.client.HTTPException) as exc:
@@ -140,6 +149,8 @@ def _fire(port: int, bodies: list[bytes]) -> dict:
                 statuses[response.status] = statuses.get(response.status, 0) + 1
                 if response.status == 201:
                     codes.append(json.loads(payload)["receipt"])
+                elif body is None and response.status == 200:
+                    pass
                 elif len(problems) < 5:
                     problems.append(f"{response.status}: {payload[:300]!r}")
         conn.close()
@@ -198,6 +209,10 @@ def bench(vendor: str) -> dict:
             fired["per_s"] = fired["statuses"].get(201, 0) / fired["wall_s"]
             rounds.append(fired)
         load_after = os.getloadavg()
+        # The host's HTTP stack alone (every middleware, one SELECT 1), same server and client:
+        # what a submission costs in health checks does not depend on the host's speed.
+        health = _fire(port, [None] * SUBMISSIONS)
+        health["per_s"] = health["statuses"].get(200, 0) / health["wall_s"]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -247,6 +262,8 @@ def bench(vendor: str) -> dict:
                       "ok": created == after - before == len(stored_codes)
                       == SUBMISSIONS * ROUNDS},
         "baseline_orm": {"per_s": round(orm_rate, 1), "wall_s": round(orm_s, 2)},
+        "health_check": {"per_s": round(health["per_s"], 1), "statuses": health["statuses"],
+                         "submissions_per_health_check": round(http_rate / health["per_s"], 3)},
         "ratio": round(http_rate / orm_rate, 3),
         "target_per_s": TARGET_PER_S, "meets_target": http_rate >= TARGET_PER_S,
         "loadavg_during": {"before": load_before, "after": load_after},

@@ -139,6 +139,11 @@ def table(results: dict) -> str:
                          f"{submitted['baseline_orm']['per_s']:.1f}", f"{submitted['ratio']:.3f}",
                          "≥ 300/s, none lost",
                          _ok(submitted["meets_target"] and submitted["none_lost"]["ok"])))
+            health = submitted.get("health_check")
+            if health:
+                rows.append(("report_submit", vendor, "… (health checks/s, same server)",
+                             f"{submitted['http']['per_s']:.1f}", f"{health['per_s']:.1f}",
+                             f"{health['submissions_per_health_check']:.3f}", "", ""))
         elif submitted:
             rows.append(("report_submit", vendor, "ERROR", "", "", "", "", "no"))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
