@@ -168,6 +168,7 @@ def _fire(port: int, bodies: list[bytes | None]) -> dict:
 
 def bench(vendor: str) -> dict:
     from django.db import connection, transaction
+
     from safecommune.receipts.models import PublicReceipt
     from safecommune.reports.models import Category, Channel, Report
     from safecommune.territory.loader import territory_load
