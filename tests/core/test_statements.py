@@ -225,12 +225,12 @@ def test_full_clean_still_checks_constraints_on_loaded_relations(ia_krai):
 
 
 def test_a_commune_without_settings_reads_the_defaults(ia_krai):
-    from safecommune.territory.selectors import commune_with_settings
+    from safecommune.territory.selectors import commune_with
     from safecommune.territory.services import commune_settings_for
 
     CommuneSettings.objects.filter(commune=ia_krai).delete()
     with CaptureQueriesContext(connection) as queries:
-        unit = commune_with_settings(code=ia_krai.code)
+        unit, = commune_with(code=ia_krai.code)
         assert commune_settings_for(commune=unit).public_pages_open is True
     assert len(queries) == 1
 

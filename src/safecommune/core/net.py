@@ -34,29 +34,32 @@ def _address(raw: str):
     return address
 
 
-def client_ip(request) -> str:
-    """The client's IP address (axes' ``AXES_CLIENT_IP_CALLABLE``)."""
+def _client(request):
+    """The client's address (an ``ipaddress`` object), or ``REMOTE_ADDR`` as it is when that
+    is no address."""
     peer = request.META.get("REMOTE_ADDR", "")
-    trusted = _trusted(tuple(settings.SAFECOMMUNE_TRUSTED_PROXIES))
     current = _address(peer)
+    trusted = _trusted(tuple(settings.SAFECOMMUNE_TRUSTED_PROXIES))
     if not trusted or current is None:
-        return str(current) if current is not None else peer
+        return peer if current is None else current
     hops = [hop for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
     while any(current in network for network in trusted) and hops:
         previous = _address(hops.pop())
         if previous is None:  # garbage left of a trusted hop: the trusted hop is all we know
             break
         current = previous
-    return str(current)
+    return current
+
+
+def client_ip(request) -> str:
+    """The client's IP address (axes' ``AXES_CLIENT_IP_CALLABLE``)."""
+    return str(_client(request))
 
 
 def client_address(request) -> str:
     """The client as rate limits count it: its IPv4 address, or its IPv6 /64 (one subscriber
     usually holds a whole /64 and could otherwise step through it)."""
-    raw = client_ip(request)
-    address = _address(raw)
-    if address is None:
-        return raw
-    if address.version == 6:
+    address = _client(request)
+    if isinstance(address, ipaddress.IPv6Address):
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)

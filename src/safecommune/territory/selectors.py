@@ -52,18 +52,13 @@ def commune_get(*, code: str) -> AdministrativeUnit:
     return unit
 
 
-def commune_with_settings(*, code: str) -> AdministrativeUnit:
-    """The 2025 commune with this code, its settings row already attached (``commune.settings``
-    costs no query; absent settings read as the defaults in ``commune_settings_for``). For
-    the public intake path, which runs it on every submission; parent and province are not
-    loaded."""
-    return commune_with(code=code)[0]
-
-
 def commune_with(*, code: str, joins: Sequence[Join] = ()) -> tuple:
-    """``commune_with_settings`` and, in the same statement, one row of each of ``joins``
-    (``LEFT JOIN``s whose ``ON`` refers to ``"territory_administrativeunit"``): ``(commune,
-    joined…)``, None for a join that found nothing."""
+    """The 2025 commune with this code, its settings row attached (``commune.settings`` costs
+    no query; absent settings read as the defaults in ``commune_settings_for``), and, in the
+    same statement, one row of each of ``joins`` (``LEFT JOIN``s whose ``ON`` refers to
+    ``"territory_administrativeunit"``): ``(commune, joined…)``, None for a join that found
+    nothing. The public intake path runs it on every submission; parent and province are not
+    loaded."""
     found = _UNITS.get_joined(
         [Join(_SETTINGS, '"territory_communesettings"."commune_id" = '
                          '"territory_administrativeunit"."id"'), *joins],

@@ -82,7 +82,7 @@ def intake_lookup(*, commune: str, category: str, village_id: int | None = None,
     and, ``with_boundary``, its polygon attached), the commune's active village
     ``village_id`` (None when there is none such) and the public category with this code (its
     code back when there is none, for ``public_category_get`` to refuse). Raises as
-    ``commune_with_settings`` for an unknown commune."""
+    ``territory.selectors.commune_with`` for an unknown commune."""
     joins = [Join(_CATEGORIES, '"reports_category"."code" = %s AND '
                                '"reports_category"."is_public" = %s', [str(category), True])]
     if village_id is not None:
