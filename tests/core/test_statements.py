@@ -90,6 +90,47 @@ def test_insert_is_what_save_would_store(ia_krai):
     assert bytes(stored.body) == b"" and stored.status is None
 
 
+_SAMPLES = (None, "", "Trần Thị B", 0, 7, -3, 2**40, True, False, 1.5, 0.0, 1, "12", 3.0)
+
+
+def test_columns_sent_unchanged_are_exactly_what_their_fields_would_prepare():
+    """The insert's shortcut (a value passed as it is) must give what the field's own
+    preparation gives, for every column of every model where it applies, on this database."""
+    from django.apps import apps
+
+    from safecommune.core.statements import _sent_unchanged
+
+    checked = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            unchanged = _sent_unchanged(field)
+            if unchanged is None:
+                continue
+            for value in _SAMPLES:
+                if value is None or type(value) in unchanged:
+                    prepared = field.get_db_prep_save(value, connection)
+                    assert prepared == value and type(prepared) is type(value), (field, value)
+                    checked.add(type(field).__name__)
+    assert {"CharField", "TextField", "BooleanField", "ForeignKey", "DateTimeField",
+            "PositiveIntegerField"} <= checked
+    # Fields that prepare None or values their own way never take the shortcut.
+    assert _sent_unchanged(StoredResponse._meta.get_field("created_at")) is None  # auto_now_add
+    assert _sent_unchanged(ReporterIdentity._meta.get_field("name")) is None  # encrypted
+    assert _sent_unchanged(AuditEntry._meta.get_field("details")) is None  # JSON
+
+
+def test_insert_prepares_values_its_shortcut_does_not_take(ia_krai):
+    """An int where a boolean goes and a string where an integer goes still reach the
+    database as the field makes them."""
+    village = village_create(actor=None, commune=ia_krai, name="Thôn Shortcut")
+    report = _report(ia_krai)
+    report.is_anonymous = 1
+    report.village_id = str(village.pk)
+    Table(Report, prepare="set_search_key").insert(report)
+    stored = Report.objects.get(pk=report.pk)
+    assert stored.is_anonymous is True and stored.village_id == village.pk
+
+
 def test_insert_encrypts_and_runs_prepare(ia_krai):
     report = _report(ia_krai)
     Table(Report, prepare="set_search_key").insert(report)
@@ -233,6 +274,8 @@ def test_a_commune_without_settings_reads_the_defaults(ia_krai):
         unit, = commune_with(code=ia_krai.code)
         assert commune_settings_for(commune=unit).public_pages_open is True
     assert len(queries) == 1
+    # The defaults are made once per commune read: a submission asks for them twice.
+    assert commune_settings_for(commune=unit) is commune_settings_for(commune=unit)
 
 
 def test_insert_then_update_writes_both_or_raises(ia_krai):

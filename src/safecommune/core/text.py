@@ -67,11 +67,27 @@ _PHONETIC_RULES = [
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+class _Marks(dict):
+    """``str.translate`` table deleting nonspacing marks (category Mn), filled as characters
+    are met: after the first few texts it is a plain dict lookup per character, in C (a
+    generator over every character cost as much as the rest of a report's search key).
+    Bounded: past ``LIMIT`` distinct characters the rest are judged without being kept."""
+
+    LIMIT = 4096
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.category(chr(code)) == "Mn" else code
+        if len(self) < self.LIMIT:
+            self[code] = kept
+        return kept
+
+
+_MARKS = _Marks({ord("đ"): "d", ord("Đ"): "D"})
+
+
 def strip_marks(text: str) -> str:
     """Remove tones and diacritics (including ``đ``), keep the letters."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFD", text).translate(_MARKS)
 
 
 def has_cyrillic(text: str) -> bool:

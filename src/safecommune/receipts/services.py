@@ -54,7 +54,10 @@ def secret_digest(secret: str) -> str:
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    # One read of the system's random source for the whole code (a draw per character cost
+    # ten system calls); 256 is a multiple of the alphabet's 32, so every character is uniform.
+    return "".join(CODE_ALPHABET[byte % len(CODE_ALPHABET)]
+                   for byte in secrets.token_bytes(CODE_LENGTH))
 
 
 def format_code(code: str) -> str:
@@ -133,13 +136,26 @@ RATE_LIMITS = {
 }
 
 
+_DAY_KEY: tuple[str, bytes, bytes] | None = None
+
+
+def _day_key() -> bytes:
+    """Today's (UTC) key for address tags, derived once a day per process (and again if the
+    receipt key changes)."""
+    global _DAY_KEY
+    day, key = timezone.now().strftime("%Y-%m-%d"), _key()
+    cached = _DAY_KEY
+    if cached is None or cached[0] != day or cached[1] != key:
+        cached = _DAY_KEY = (day, key, hmac.new(key, f"day:{day}".encode(),
+                                                hashlib.sha256).digest())
+    return cached[2]
+
+
 def _address_tag(request) -> str:
     """A keyed hash of the client address under a key that changes every day (UTC); it is
     only ever a cache key, so it disappears within 24 hours and cannot be reversed."""
-    day = timezone.now().strftime("%Y-%m-%d")
-    day_key = hmac.new(_key(), f"day:{day}".encode(), hashlib.sha256).digest()
     address = client_address(request)  # behind a trusted proxy, the client it names
-    return hmac.new(day_key, address.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_day_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def rate_limit(request, action: str) -> None:

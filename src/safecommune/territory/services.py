@@ -38,7 +38,11 @@ def commune_settings_for(*, commune: AdministrativeUnit) -> CommuneSettings:
     try:
         return commune.settings
     except CommuneSettings.DoesNotExist:
-        return CommuneSettings(commune=commune)
+        # Made once per commune instance: a public submission asks twice.
+        default = commune.__dict__.get("_default_settings")
+        if default is None:
+            default = commune.__dict__["_default_settings"] = CommuneSettings(commune=commune)
+        return default
 
 
 def deadline_hours(*, commune: AdministrativeUnit, hours: int) -> int:
