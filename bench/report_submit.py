@@ -6,7 +6,7 @@ in the same run as the ratio").
 Set-up on a fresh PostgreSQL database: the real territories (``territory_load``); the first eight
 communes of Gia Lai by code open to public reports (their default); two villages each.
 A ``CHECKPOINT`` after the set-up keeps its WAL from being flushed during the timed run.
-Server: gunicorn as ``safecommune serve`` runs it — **2 worker processes**, 4 threads each,
+Server: gunicorn as ``safecommune serve`` runs it — **2 worker processes**, 2 threads each,
 production settings (``DEBUG`` off, every middleware, the receipts service, the audit chain),
 no access log; the per-address submission cap (10 an hour, decision 0008) is raised for the
 run through ``SAFECOMMUNE_PUBLIC_RATE_LIMITS``, since every request comes from 127.0.0.1.
@@ -31,7 +31,7 @@ the run is on; the hosts this bench runs on differ by 2× from one day to anothe
 
     .venv/bin/python bench/report_submit.py --db postgres
     REPORT_SUBMIT_N=600 .venv/bin/python bench/report_submit.py   # a quick trial
-    REPORT_SUBMIT_THREADS=1 …   # threads per worker (default 4, as `safecommune serve`)
+    REPORT_SUBMIT_THREADS=4 …   # threads per worker (default 2, as `safecommune serve`)
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ SUBMISSIONS = int(os.environ.get("REPORT_SUBMIT_N", "6000"))
 ROUNDS = int(os.environ.get("REPORT_SUBMIT_ROUNDS", "3"))
 WARMUP = 200
 CLIENTS = int(os.environ.get("REPORT_SUBMIT_CLIENTS", "16"))
-WORKERS, THREADS = 2, int(os.environ.get("REPORT_SUBMIT_THREADS", "4"))
+WORKERS, THREADS = 2, int(os.environ.get("REPORT_SUBMIT_THREADS", "2"))
 TARGET_PER_S = 300.0
 SEED = 20261125
 GIA_LAI = "52"

@@ -18,8 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default=os.environ.get("SAFECOMMUNE_BIND", "127.0.0.1:8000"))
         parser.add_argument("--workers", type=int,
                             default=int(os.environ.get("SAFECOMMUNE_WEB_WORKERS", "2")))
+        # 2 threads per worker: on the 2-core reference machine more threads only contend
+        # for the interpreter's lock (11 % fewer submissions a second with 4; docs/benchmarks.md).
         parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("SAFECOMMUNE_WEB_THREADS", "4")))
+                            default=int(os.environ.get("SAFECOMMUNE_WEB_THREADS", "2")))
         parser.add_argument("--no-worker", action="store_true",
                             help="Serve only; run `safecommune worker` elsewhere.")
 
