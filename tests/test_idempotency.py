@@ -103,3 +103,52 @@ def test_old_responses_are_pruned(client, db, settings):
     post(client, FEEDBACK, {"topic": "question", "text": "x"}, key="retry-0007-abcd")
     StoredResponse.objects.update(created_at=timezone.now() - timedelta(hours=25))
     assert prune_stored_responses.call() == 1
+
+
+def test_a_key_past_its_hours_is_taken_again_by_a_new_request(client, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    post(client, FEEDBACK, {"topic": "question", "text": "one"}, key="retry-0008-abcd")
+    StoredResponse.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    response = post(client, FEEDBACK, {"topic": "question", "text": "two"},
+                    key="retry-0008-abcd")
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+    assert Feedback.objects.count() == 2
+    stored = StoredResponse.objects.get()
+    assert stored.status == 201 and stored.created_at > timezone.now() - timedelta(minutes=1)
+
+
+def test_the_work_and_its_kept_answer_commit_together(client, db, monkeypatch):
+    """If the answer cannot be kept, the request's records are rolled back with it: a retry
+    then runs again instead of finding a record without an answer."""
+    from django.db import DatabaseError
+
+    from safecommune.idempotency import middleware
+
+    def fail(*args, **kwargs):
+        raise DatabaseError("the disk is full")
+
+    monkeypatch.setattr(middleware, "keep_new", fail)
+    client.raise_request_exception = False
+    response = post(client, FEEDBACK, {"topic": "question", "text": "x"}, key="retry-0009-abcd")
+    assert response.status_code == 500
+    assert not Feedback.objects.exists() and not PublicReceipt.objects.exists()
+    assert not StoredResponse.objects.exists()
+
+
+def test_a_server_error_keeps_nothing_and_writes_nothing(client, db, monkeypatch):
+    from safecommune.outreach import services as outreach_services
+
+    real = outreach_services.feedback_submit
+
+    def submit_then_fail(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("after the write")
+
+    monkeypatch.setattr(outreach_services, "feedback_submit", submit_then_fail)
+    client.raise_request_exception = False
+    response = post(client, FEEDBACK, {"topic": "question", "text": "x"}, key="retry-0010-abcd")
+    assert response.status_code == 500
+    assert not Feedback.objects.exists() and not StoredResponse.objects.exists()

@@ -230,11 +230,16 @@ class Table:
         return None if found is None else self._instance(connection, plan, found)
 
     def insert(self, instance: models.Model, *, unless_taken: str | None = None,
+               replace_where: tuple[str, list] | None = None,
                then: Update | None = None) -> bool:
         """Insert ``instance`` (defaults and ``pre_save`` applied, as ``save()`` would) and set
         its primary key; True. Raises the database's ``IntegrityError`` as the ORM does; but
         when the unique field named ``unless_taken`` already holds the value, writes nothing
         and returns False (``ON CONFLICT (…) DO NOTHING``: no error, so no savepoint).
+
+        ``replace_where``: with ``unless_taken``, ``(condition, params)`` on the row already
+        there (its columns named as ``<table>.<column>``): when it holds, that row takes this
+        instance's values instead (``ON CONFLICT … DO UPDATE … WHERE``) and this is True.
 
         ``then``: an update of exactly one row to make with the insert — in the same
         statement on PostgreSQL (a data-modifying ``WITH``), right after it elsewhere."""
@@ -263,7 +268,18 @@ class Table:
             if not field.unique or not plan.returning or then is not None:
                 raise ValueError(f"unless_taken needs a unique field, INSERT … RETURNING and "
                                  f"no then=; {unless_taken!r} on {connection.vendor}")
-            sql += f" ON CONFLICT ({connection.ops.quote_name(field.column)}) DO NOTHING"
+            quote = connection.ops.quote_name
+            sql += f" ON CONFLICT ({quote(field.column)})"
+            if replace_where is None:
+                sql += " DO NOTHING"
+            else:
+                condition, condition_params = replace_where
+                sql += (" DO UPDATE SET " + ", ".join(
+                    f"{quote(f.column)} = EXCLUDED.{quote(f.column)}"
+                    for f in plan.insert_fields) + f" WHERE {condition}")
+                values += condition_params
+        elif replace_where is not None:
+            raise ValueError("replace_where goes with unless_taken")
         joined = then is not None and connection.vendor == "postgresql"
         if joined:
             update_sql, update_params = then.table._update_sql(connection, then)

@@ -2,9 +2,16 @@
 
 The first request with a key runs and its response (2xx or 4xx) is kept for
 SAFECOMMUNE_IDEMPOTENCY_HOURS; a retry with the same key and the same request gets that
-response again without running anything. The same key with another request is a 422; a retry
-while the first is still running is a 409. 5xx responses are not kept, so they can be retried.
-See docs/decisions/0014-idempotency.md.
+response again. The same key with another request is a 422. 5xx responses are not kept, so
+they can be retried. See docs/decisions/0014-idempotency.md.
+
+The request runs in one transaction with the keeping of its response: the response is
+inserted last, under the key's unique index, and the transaction commits only if that insert
+took the key. A request whose key is taken (a retry of a finished request, or one that ran
+beside the first and waited for it at that index) rolls back whatever it did and answers with
+what was kept — one commit per request, and no record twice. Multipart uploads keep the older
+protocol (``claim`` before, ``keep`` after; a retry meanwhile is a 409): see
+``reports.public.idempotency``.
 """
 
 from __future__ import annotations
@@ -65,6 +72,7 @@ def _cipher(key: str) -> Fernet:
 
 
 _STORED = Table(StoredResponse)
+_EXPIRED = f'"{StoredResponse._meta.db_table}"."created_at" < %s'
 
 
 def _insert(lookup: str, fingerprint: str) -> bool:
@@ -88,6 +96,18 @@ def claim(lookup: str, fingerprint: str) -> bool:
     if StoredResponse.objects.filter(lookup=lookup, created_at__lt=cutoff).delete()[0]:
         return _insert(lookup, fingerprint)
     return False
+
+
+def keep_new(lookup: str, fingerprint: str, key: str, response) -> bool:
+    """Keep a finished response under a lookup nobody holds (or an expired one); False when
+    the lookup is held — a request that ran first (waited for here until it ends)."""
+    cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
+    return _STORED.insert(
+        StoredResponse(lookup=lookup, fingerprint=fingerprint, status=response.status_code,
+                       content_type=response.get("Content-Type", ""),
+                       body=_cipher(key).encrypt(response.content)),
+        unless_taken="lookup",
+        replace_where=(_EXPIRED, [cutoff]))
 
 
 def keep(lookup: str, key: str, response) -> None:
@@ -115,13 +135,26 @@ class IdempotencyMiddleware:
         fingerprint = hashlib.sha256(
             b"|".join([request.method.encode(), request.get_full_path().encode(),
                        request.body])).hexdigest()
-        if not claim(lookup, fingerprint):
+        connection = transaction.get_connection()
+        with transaction.atomic():
+            response = self.get_response(request)
+            if getattr(response, "streaming", False):
+                return response  # its work commits; a stream is not kept
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+                return response
+            if connection.needs_rollback:
+                # The view's transaction failed without a savepoint (a 4xx from a service
+                # that joins the caller's transaction): nothing it did survives. Keep the
+                # answer after the rollback.
+                taken = None
+            elif keep_new(lookup, fingerprint, key, response):
+                return response
+            else:
+                transaction.set_rollback(True)
+                taken = True
+        if taken or not keep_new(lookup, fingerprint, key, response):
             return self._replay(lookup, fingerprint, key)
-        response = self.get_response(request)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            StoredResponse.objects.filter(lookup=lookup).delete()
-            return response
-        keep(lookup, key, response)
         return response
 
     def _replay(self, lookup: str, fingerprint: str, key: str):
