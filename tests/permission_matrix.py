@@ -457,8 +457,8 @@ def make_persona(name: str, make_user, units):
     return make_user(name, units("2025", IA_KRAI))
 
 
-def call(client, route: Route):
-    kwargs = dict(route.headers)
+def call(client, route: Route, **extra):
+    kwargs = {**route.headers, **extra}
     if route.json:
         kwargs["content_type"] = "application/json"
     method = getattr(client, route.method)

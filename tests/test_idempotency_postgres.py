@@ -5,7 +5,6 @@ database is flushed afterwards, so what migrations and the session seed is put b
 
 from __future__ import annotations
 
-import importlib
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +16,7 @@ from django.test import Client
 from safecommune.idempotency.models import StoredResponse
 from safecommune.outreach.models import Feedback
 from safecommune.receipts.models import PublicReceipt
+from tests.reseed import reseed
 
 pytestmark = [
     pytest.mark.postgres,
@@ -27,31 +27,16 @@ FEEDBACK = "/api/v1/communes/23776/feedback"
 SENDERS = 6
 
 
-def _seed() -> None:
-    from django.apps import apps
-
-    from safecommune.reports.models import Category
-    from safecommune.territory.loader import territory_load
-    from safecommune.territory.models import AdministrativeUnit
-
-    if not AdministrativeUnit.objects.exists():
-        territory_load()
-    if not Category.objects.exists():
-        for module in ("safecommune.reports.migrations.0002_seed_categories",
-                       "safecommune.reports.open311.migrations.0002_seed_policies"):
-            importlib.import_module(module).seed(apps, None)
-
-
 @pytest.fixture(scope="module", autouse=True)
 def seeded_after_flush(django_db_setup, django_db_blocker):
     yield
     with django_db_blocker.unblock():
-        _seed()
+        reseed()
 
 
 @pytest.fixture
 def territories(transactional_db):
-    _seed()
+    reseed()
 
 
 def _send_together(bodies: list[dict], key: str) -> list:

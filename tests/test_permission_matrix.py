@@ -1,5 +1,7 @@
 """Every persona against every route; a route without a table fails the suite."""
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -47,15 +49,23 @@ def test_every_table_covers_every_persona():
         assert set(route.expected) == set(PERSONAS), name
 
 
+@pytest.mark.parametrize("keyed", [False, True], ids=["plain", "idempotency-key"])
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_permission_matrix(client, make_user, units, persona):
+def test_permission_matrix(client, make_user, units, persona, keyed):
+    """Every route for every persona; again with an ``Idempotency-Key`` on every POST, which
+    runs the view inside the idempotency middleware's transaction: the answers must not
+    change."""
     user = make_persona(persona, make_user, units)
     failures = []
     for name, route in ROUTES.items():
         client.logout()
         if user is not None:
             client.force_login(user)
-        status = call(client, route).status_code
+        extra = {}
+        if keyed and route.method == "post":
+            extra["HTTP_IDEMPOTENCY_KEY"] = re.sub(r"[^A-Za-z0-9_.:-]", "-",
+                                                   f"matrix-{persona}-{name}")[:128]
+        status = call(client, route, **extra).status_code
         if status != route.expected[persona]:
             failures.append(f"{name}: {route.method.upper()} {route.path} → {status}, "
                             f"expected {route.expected[persona]}")

@@ -11,26 +11,9 @@ import pytest
 import requests
 
 from tests.open311.conftest import IA_KRAI, IA_KRAI_CENTRE
+from tests.reseed import reseed
 
 NAME, PHONE = "Trần Thị Bí Mật", "0912 345 678"
-
-
-def _reseed() -> None:
-    """The rows migrations seed (categories, publication policies) and the territories."""
-    import importlib
-
-    from django.apps import apps
-
-    from safecommune.reports.models import Category
-    from safecommune.territory.loader import territory_load
-    from safecommune.territory.models import AdministrativeUnit
-
-    if not AdministrativeUnit.objects.exists():
-        territory_load()
-    if not Category.objects.exists():
-        for module in ("safecommune.reports.migrations.0002_seed_categories",
-                       "safecommune.reports.open311.migrations.0002_seed_policies"):
-            importlib.import_module(module).seed(apps, None)
 
 
 @pytest.fixture
@@ -41,7 +24,7 @@ def open311_data(live_server, transactional_db, monkeypatch):
 
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    _reseed()
+    reseed()
     commune = AdministrativeUnit.objects.get(structure="2025", code=IA_KRAI)
     public = report_create(actor=None, unit=commune, category="fire", channel="open311",
                            description="Cháy rơm sau nhà văn hoá", point=(14.00549, 107.68551))

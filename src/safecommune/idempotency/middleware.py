@@ -144,9 +144,9 @@ class IdempotencyMiddleware:
                 transaction.set_rollback(True)
                 return response
             if connection.needs_rollback:
-                # The view's transaction failed without a savepoint (a 4xx from a service
-                # that joins the caller's transaction): nothing it did survives. Keep the
-                # answer after the rollback.
+                # A statement failed outside a savepoint of the view's own (Django then
+                # marks the whole transaction) and the view still answered, a 4xx: nothing
+                # it did survives. Keep the answer after the rollback.
                 taken = None
             elif keep_new(lookup, fingerprint, key, response):
                 return response
