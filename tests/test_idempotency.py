@@ -120,9 +120,7 @@ def test_a_key_past_its_hours_is_taken_again_by_a_new_request(client, db):
     assert stored.status == 201 and stored.created_at > timezone.now() - timedelta(minutes=1)
 
 
-def test_the_work_and_its_kept_answer_commit_together(client, db, monkeypatch):
-    """If the answer cannot be kept, the request's records are rolled back with it: a retry
-    then runs again instead of finding a record without an answer."""
+def _fail_keeping(monkeypatch):
     from django.db import DatabaseError
 
     from safecommune.idempotency import middleware
@@ -131,14 +129,9 @@ def test_the_work_and_its_kept_answer_commit_together(client, db, monkeypatch):
         raise DatabaseError("the disk is full")
 
     monkeypatch.setattr(middleware, "keep_new", fail)
-    client.raise_request_exception = False
-    response = post(client, FEEDBACK, {"topic": "question", "text": "x"}, key="retry-0009-abcd")
-    assert response.status_code == 500
-    assert not Feedback.objects.exists() and not PublicReceipt.objects.exists()
-    assert not StoredResponse.objects.exists()
 
 
-def test_a_server_error_keeps_nothing_and_writes_nothing(client, db, monkeypatch):
+def _fail_after_the_write(monkeypatch):
     from safecommune.outreach import services as outreach_services
 
     real = outreach_services.feedback_submit
@@ -148,7 +141,17 @@ def test_a_server_error_keeps_nothing_and_writes_nothing(client, db, monkeypatch
         raise RuntimeError("after the write")
 
     monkeypatch.setattr(outreach_services, "feedback_submit", submit_then_fail)
+
+
+@pytest.mark.parametrize("failure", [_fail_keeping, _fail_after_the_write],
+                         ids=["keeping-the-answer-fails", "the-view-fails-after-writing"])
+def test_a_server_error_keeps_nothing_and_writes_nothing(client, db, monkeypatch, failure):
+    """The records and the kept answer commit together: if the answer cannot be kept, or the
+    view fails after writing, nothing stays — a retry runs again instead of finding a record
+    without an answer."""
+    failure(monkeypatch)
     client.raise_request_exception = False
-    response = post(client, FEEDBACK, {"topic": "question", "text": "x"}, key="retry-0010-abcd")
+    response = post(client, FEEDBACK, {"topic": "question", "text": "x"}, key="retry-0009-abcd")
     assert response.status_code == 500
-    assert not Feedback.objects.exists() and not StoredResponse.objects.exists()
+    assert not Feedback.objects.exists() and not PublicReceipt.objects.exists()
+    assert not StoredResponse.objects.exists()
