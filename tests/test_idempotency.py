@@ -54,14 +54,16 @@ def test_same_key_for_another_request_is_refused(client, db):
     assert Feedback.objects.count() == 1
 
 
-def test_retry_while_the_first_is_running_is_409(client, db):
-    from safecommune.idempotency import middleware
-
+def test_a_key_held_without_an_answer_is_409_and_the_retry_writes_nothing(client, db):
+    """A row without an answer: left by the first version of the protocol while its request
+    ran (it claimed the key before running)."""
     body = {"topic": "question", "text": "x"}
     post(client, FEEDBACK, body, key="retry-0004-abcd")
-    StoredResponse.objects.update(status=None)  # as if the first were still running
-    assert post(client, FEEDBACK, body, key="retry-0004-abcd").status_code == 409
-    assert middleware.StoredResponse is StoredResponse
+    StoredResponse.objects.update(status=None)
+    response = post(client, FEEDBACK, body, key="retry-0004-abcd")
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["rule"] == "in_progress"
+    assert Feedback.objects.count() == 1
 
 
 @pytest.mark.parametrize("key", ["short", "has space in it", "x" * 129, "ünicode-key-1"])

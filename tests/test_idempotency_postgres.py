@@ -10,6 +10,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 
@@ -73,3 +74,29 @@ def test_another_request_under_the_same_key_sent_together_is_refused(territories
 
     assert sorted(r.status_code for r in responses) == [201] + [422] * (SENDERS - 1)
     assert Feedback.objects.count() == 1 and PublicReceipt.objects.count() == 1
+
+
+def test_the_same_report_with_photos_sent_together_is_one_report(territories):
+    """Multipart bodies take the same protocol in the public reports' own code."""
+    from safecommune.reports.models import Report, ReportPhoto
+    from tests.reports.test_public_api import API, body, jpeg
+
+    start = threading.Barrier(SENDERS)
+    content = jpeg()
+
+    def send(_):
+        try:
+            start.wait()
+            upload = SimpleUploadedFile("photo.jpg", content, "image/jpeg")
+            return Client().post(API, {**body(), "photos": [upload]},
+                                 HTTP_IDEMPOTENCY_KEY="together-0003")
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=SENDERS) as pool:
+        responses = list(pool.map(send, range(SENDERS)))
+
+    assert [r.status_code for r in responses] == [201] * SENDERS, responses[0].content
+    assert len({r.json()["receipt"] for r in responses}) == 1
+    assert Report.objects.count() == 1 and ReportPhoto.objects.count() == 1
+

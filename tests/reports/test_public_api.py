@@ -162,6 +162,31 @@ def test_a_retried_multipart_post_with_an_idempotency_key_creates_one_report(cli
     assert other.status_code == 422 and Report.objects.count() == 1
 
 
+def test_a_refused_multipart_post_keeps_nothing_so_its_key_serves_the_corrected_one(client, db):
+    refused = send_multipart(client, photos=[photo(b"not an image", name="x.jpg")],
+                             HTTP_IDEMPOTENCY_KEY="retry-photos-0002")
+    assert refused.status_code == 422 and not Report.objects.exists()
+    again = send_multipart(client, photos=[photo(b"not an image", name="x.jpg")],
+                           HTTP_IDEMPOTENCY_KEY="retry-photos-0002")
+    assert again.status_code == 422 and "Idempotent-Replayed" not in again
+    corrected = send_multipart(client, photos=[photo()], HTTP_IDEMPOTENCY_KEY="retry-photos-0002")
+    assert corrected.status_code == 201 and Report.objects.count() == 1
+
+
+def test_a_retried_multipart_post_does_not_decode_its_photos_again(client, db, monkeypatch):
+    from safecommune.reports.public import services as public_services_module
+
+    decoded = []
+    real = public_services_module.image_sanitize
+    monkeypatch.setattr(public_services_module, "image_sanitize",
+                        lambda *args, **kwargs: decoded.append(1) or real(*args, **kwargs))
+    first = send_multipart(client, photos=[photo()], HTTP_IDEMPOTENCY_KEY="retry-photos-0003")
+    again = send_multipart(client, photos=[photo()], HTTP_IDEMPOTENCY_KEY="retry-photos-0003")
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true" and "no-store" in again["Cache-Control"]
+    assert len(decoded) == 1 and Report.objects.count() == 1
+
+
 def test_a_tip_category_open_to_residents_is_accepted_and_opens_a_tip(client, officer):
     response = send(client, body(category="drug_dealing", description="Có người bán ma túy"))
     assert response.status_code == 201

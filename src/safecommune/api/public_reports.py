@@ -18,11 +18,7 @@ from ninja.errors import ValidationError
 from safecommune.core.errors import NotFound, ValidationFailed
 from safecommune.receipts.services import rate_limit, receipt_open
 from safecommune.reports.public import services
-from safecommune.reports.public.idempotency import (
-    multipart_abort,
-    multipart_begin,
-    multipart_finish,
-)
+from safecommune.reports.public.idempotency import multipart_idempotent
 from safecommune.reports.public.selectors import (
     PublicReport,
     PublicStatus,
@@ -151,15 +147,7 @@ def _body_doc(schema: type[Schema], photos: str) -> dict:
              summary="Report an incident or a tip to a commune's police without an account "
                      "(JSON, or multipart/form-data with photos); anonymous allowed")
 def report_submit(request):
-    pending = multipart_begin(request)
-    if isinstance(pending, HttpResponse):
-        return pending
-    try:
-        data = _submit(request)
-    except BaseException:
-        multipart_abort(pending)
-        raise
-    return multipart_finish(pending, _created(data))
+    return multipart_idempotent(request, lambda: _created(_submit(request)))
 
 
 def _created(data: Schema) -> HttpResponse:
@@ -212,17 +200,12 @@ def report_status(request, code: str, response: HttpResponse):
              summary="Add information or photos to a report (receipt secret in the "
                      "X-Receipt-Secret header; JSON, or multipart/form-data with photos)")
 def report_add(request, code: str):
-    pending = multipart_begin(request)
-    if isinstance(pending, HttpResponse):
-        return pending
-    try:
+    def add() -> HttpResponse:
         receipt = _open(request, code)
         rate_limit(request, "submit")
         payload, photos = _fields_and_photos(request, AdditionIn)
         services.report_add_public(report=report_for_receipt(receipt), text=payload.text,
                                    photos=photos)
-        data = PublicReportOut.from_orm(public_report_view(receipt=receipt))
-    except BaseException:
-        multipart_abort(pending)
-        raise
-    return multipart_finish(pending, _created(data))
+        return _created(PublicReportOut.from_orm(public_report_view(receipt=receipt)))
+
+    return multipart_idempotent(request, add)

@@ -9,9 +9,9 @@ The request runs in one transaction with the keeping of its response: the respon
 inserted last, under the key's unique index, and the transaction commits only if that insert
 took the key. A request whose key is taken (a retry of a finished request, or one that ran
 beside the first and waited for it at that index) rolls back whatever it did and answers with
-what was kept — one commit per request, and no record twice. Multipart uploads keep the older
-protocol (``claim`` before, ``keep`` after; a retry meanwhile is a 409): see
-``reports.public.idempotency``.
+what was kept — one commit per request, and no record twice. Multipart bodies pass through
+here untouched; the public reports with photos do the same in ``reports.public.idempotency``
+(their fingerprint needs the parsed files).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,6 +61,20 @@ def _caller(request) -> str:
     return "anonymous"
 
 
+def key_refused(key: str) -> JsonResponse | None:
+    """The 400 for a malformed key, or None."""
+    if KEY_PATTERN.match(key):
+        return None
+    return _error(400, "format", _("The Idempotency-Key header must be 8 to 128 letters, "
+                                   "digits or - _ . : characters."))
+
+
+def lookup_for(request, key: str) -> str:
+    """The stored rows' key: the client's key scoped to its caller, under the server key."""
+    return hmac.new(_server_key(), f"{_caller(request)}|{key}".encode(),
+                    hashlib.sha256).hexdigest()
+
+
 def _error(status: int, rule: str, message: str) -> JsonResponse:
     return JsonResponse({"errors": [{"field": "Idempotency-Key", "rule": rule,
                                      "message": message}]}, status=status)
@@ -75,29 +89,6 @@ _STORED = Table(StoredResponse)
 _EXPIRED = f'"{StoredResponse._meta.db_table}"."created_at" < %s'
 
 
-def _insert(lookup: str, fingerprint: str) -> bool:
-    try:
-        if transaction.get_connection().in_atomic_block:
-            with transaction.atomic():  # a savepoint: the caller's transaction survives
-                _STORED.insert(StoredResponse(lookup=lookup, fingerprint=fingerprint))
-        else:  # autocommit: one statement, nothing to roll back
-            _STORED.insert(StoredResponse(lookup=lookup, fingerprint=fingerprint))
-    except IntegrityError:
-        return False
-    return True
-
-
-def claim(lookup: str, fingerprint: str) -> bool:
-    """Keep a pending entry for this lookup: True when this request is the first with its
-    key (an expired entry of the same key is dropped first), False when another holds it."""
-    if _insert(lookup, fingerprint):
-        return True
-    cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
-    if StoredResponse.objects.filter(lookup=lookup, created_at__lt=cutoff).delete()[0]:
-        return _insert(lookup, fingerprint)
-    return False
-
-
 def keep_new(lookup: str, fingerprint: str, key: str, response) -> bool:
     """Keep a finished response under a lookup nobody holds (or an expired one); False when
     the lookup is held — a request that ran first (waited for here until it ends)."""
@@ -110,11 +101,33 @@ def keep_new(lookup: str, fingerprint: str, key: str, response) -> bool:
         replace_where=(_EXPIRED, [cutoff]))
 
 
-def keep(lookup: str, key: str, response) -> None:
-    """Store the finished response of a claimed lookup, encrypted under the client's key."""
-    _STORED.update("lookup = %s", [lookup], status=response.status_code,
-                   content_type=response.get("Content-Type", ""),
-                   body=_cipher(key).encrypt(response.content))
+def kept(lookup: str) -> bool:
+    """Whether an answer is kept under this lookup (and not expired)."""
+    cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
+    return StoredResponse.objects.filter(lookup=lookup, created_at__gte=cutoff).exists()
+
+
+def replay(lookup: str, fingerprint: str, key: str) -> HttpResponse:
+    """The answer kept under ``lookup`` for this request; 422 for another request under the
+    same key; 409 when there is none to give (a row the first version of this protocol left
+    while its request ran, or one pruned meanwhile)."""
+    stored = StoredResponse.objects.filter(lookup=lookup).first()
+    if stored is not None and stored.fingerprint != fingerprint:
+        return _error(422, "reused", _("This Idempotency-Key was used for a different "
+                                       "request. Use a new key for a new request."))
+    if stored is None or stored.status is None:
+        return _error(409, "in_progress", _("A request with this Idempotency-Key is still "
+                                            "being handled; retry in a moment."))
+    try:
+        body = _cipher(key).decrypt(bytes(stored.body))
+    except InvalidToken:
+        return _error(422, "reused", _("This Idempotency-Key was used for a different "
+                                       "request. Use a new key for a new request."))
+    response = HttpResponse(body, status=stored.status, content_type=stored.content_type)
+    response["Idempotent-Replayed"] = "true"
+    # What was kept may hold a receipt's secret: never in a shared cache.
+    response["Cache-Control"] = "no-cache, no-store, must-revalidate, private"
+    return response
 
 
 class IdempotencyMiddleware:
@@ -127,11 +140,10 @@ class IdempotencyMiddleware:
                 or request.content_type == "multipart/form-data"):
             # File uploads (imports) are jobs with their own id; not replayed from memory.
             return self.get_response(request)
-        if not KEY_PATTERN.match(key):
-            return _error(400, "format", _("The Idempotency-Key header must be 8 to 128 letters, "
-                                           "digits or - _ . : characters."))
-        lookup = hmac.new(_server_key(), f"{_caller(request)}|{key}".encode(),
-                          hashlib.sha256).hexdigest()
+        refused = key_refused(key)
+        if refused is not None:
+            return refused
+        lookup = lookup_for(request, key)
         fingerprint = hashlib.sha256(
             b"|".join([request.method.encode(), request.get_full_path().encode(),
                        request.body])).hexdigest()
@@ -154,25 +166,5 @@ class IdempotencyMiddleware:
                 transaction.set_rollback(True)
                 taken = True
         if taken or not keep_new(lookup, fingerprint, key, response):
-            return self._replay(lookup, fingerprint, key)
-        return response
-
-    def _replay(self, lookup: str, fingerprint: str, key: str):
-        stored = StoredResponse.objects.filter(lookup=lookup).first()
-        if stored is None:
-            return _error(409, "in_progress", _("A request with this Idempotency-Key is still "
-                                                "being handled; retry in a moment."))
-        if stored.fingerprint != fingerprint:
-            return _error(422, "reused", _("This Idempotency-Key was used for a different "
-                                           "request. Use a new key for a new request."))
-        if stored.status is None:
-            return _error(409, "in_progress", _("A request with this Idempotency-Key is still "
-                                                "being handled; retry in a moment."))
-        try:
-            body = _cipher(key).decrypt(bytes(stored.body))
-        except InvalidToken:
-            return _error(422, "reused", _("This Idempotency-Key was used for a different "
-                                           "request. Use a new key for a new request."))
-        response = HttpResponse(body, status=stored.status, content_type=stored.content_type)
-        response["Idempotent-Replayed"] = "true"
+            return replay(lookup, fingerprint, key)
         return response

@@ -10,7 +10,8 @@ class StoredResponse(models.Model):
     lookup = models.CharField(max_length=64, unique=True)
     # sha256 of method, path and body: a key reused for another request is refused.
     fingerprint = models.CharField(max_length=64)
-    status = models.PositiveSmallIntegerField(null=True)  # null while the first request runs
+    # Null only in rows the first version of the protocol claimed before running its request.
+    status = models.PositiveSmallIntegerField(null=True)
     content_type = models.CharField(max_length=100, blank=True)
     # The body, encrypted under a key derived from the client's Idempotency-Key, so a stored
     # receipt secret is readable only by whoever holds that key.

@@ -1,40 +1,33 @@
 """``Idempotency-Key`` for public reports sent as multipart with photos.
 
-``IdempotencyMiddleware`` replays JSON POSTs but lets multipart bodies through untouched (it
-fingerprints the raw body, which Django will not hold in memory for uploads). A phone on a weak
-connection retries exactly these, so the public report endpoints do the same here, with the
-same table, keys and rules (docs/decisions/0014-idempotency.md): the fingerprint is the method,
-the path, every form field and the SHA-256 of every uploaded file; a retry gets the kept 201
-again; the same key with another request is a 422; a retry while the first runs is a 409. Only
-successful answers are kept: a refused request wrote nothing, so running it again is harmless.
+``IdempotencyMiddleware`` lets multipart bodies through untouched (it fingerprints the raw
+body, which Django will not hold in memory for uploads). A phone on a weak connection retries
+exactly these, so the public report endpoints do the same here, with the same table, keys and
+protocol (docs/decisions/0014-idempotency.md): the work and its answer in one transaction, the
+answer inserted last under the key's unique index, a request whose key is taken rolled back
+and answered with what was kept (422 if it was another request). The fingerprint is the
+method, the path, every form field and the SHA-256 of every uploaded file. Two differences:
+a kept answer is looked for before running (decoding photos is the slow part; a retry should
+not pay it twice), and only successful answers are kept (a refused request wrote nothing, so
+running it again is harmless).
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
-from dataclasses import dataclass
+from collections.abc import Callable
 
+from django.db import transaction
 from django.http import HttpResponse
-from django.utils.translation import gettext as _
 
 from safecommune.idempotency.middleware import (
     HEADER,
-    KEY_PATTERN,
-    _caller,
-    _cipher,
-    _error,
-    _server_key,
-    claim,
-    keep,
+    keep_new,
+    kept,
+    key_refused,
+    lookup_for,
+    replay,
 )
-from safecommune.idempotency.models import StoredResponse
-
-
-@dataclass(frozen=True)
-class Pending:
-    lookup: str
-    key: str
 
 
 def _fingerprint(request) -> str:
@@ -53,44 +46,22 @@ def _fingerprint(request) -> str:
     return digest.hexdigest()
 
 
-def multipart_begin(request) -> Pending | HttpResponse | None:
-    """None when there is nothing to do (no key, or not multipart); an answer to send back at
-    once (the kept response, or a 400/409/422); else the pending entry to finish."""
+def multipart_idempotent(request, run: Callable[[], HttpResponse]) -> HttpResponse:
+    """``run()``'s answer, made at most once per ``Idempotency-Key`` for a multipart request
+    (anything else: ``run()`` as it is, the middleware has done its part). What ``run`` raises
+    rolls back what it wrote and keeps nothing."""
     key = request.META.get(HEADER)
     if key is None or request.content_type != "multipart/form-data":
-        return None
-    if not KEY_PATTERN.match(key):
-        return _error(400, "format", _("The Idempotency-Key header must be 8 to 128 letters, "
-                                       "digits or - _ . : characters."))
-    lookup = hmac.new(_server_key(), f"{_caller(request)}|{key}".encode(),
-                      hashlib.sha256).hexdigest()
-    fingerprint = _fingerprint(request)
-    if not claim(lookup, fingerprint):
-        return _replay(lookup, fingerprint, key)
-    return Pending(lookup, key)
-
-
-def _replay(lookup: str, fingerprint: str, key: str) -> HttpResponse:
-    stored = StoredResponse.objects.filter(lookup=lookup).first()
-    if stored is not None and stored.fingerprint != fingerprint:
-        return _error(422, "reused", _("This Idempotency-Key was used for a different "
-                                       "request. Use a new key for a new request."))
-    if stored is None or stored.status is None:
-        return _error(409, "in_progress", _("A request with this Idempotency-Key is still "
-                                            "being handled; retry in a moment."))
-    response = HttpResponse(_cipher(key).decrypt(bytes(stored.body)), status=stored.status,
-                            content_type=stored.content_type)
-    response["Idempotent-Replayed"] = "true"
-    response["Cache-Control"] = "no-cache, no-store, must-revalidate, private"
-    return response
-
-
-def multipart_finish(pending: Pending | None, response: HttpResponse) -> HttpResponse:
-    if pending is not None:
-        keep(pending.lookup, pending.key, response)
-    return response
-
-
-def multipart_abort(pending: Pending | None) -> None:
-    if pending is not None:
-        StoredResponse.objects.filter(lookup=pending.lookup).delete()
+        return run()
+    refused = key_refused(key)
+    if refused is not None:
+        return refused
+    lookup, fingerprint = lookup_for(request, key), _fingerprint(request)
+    if kept(lookup):
+        return replay(lookup, fingerprint, key)
+    with transaction.atomic():
+        response = run()
+        if keep_new(lookup, fingerprint, key, response):
+            return response
+        transaction.set_rollback(True)  # one sent beside it finished first
+    return replay(lookup, fingerprint, key)
