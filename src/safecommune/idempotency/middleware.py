@@ -20,7 +20,7 @@ import base64
 import hashlib
 import hmac
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
@@ -89,22 +89,30 @@ _STORED = Table(StoredResponse)
 _EXPIRED = f'"{StoredResponse._meta.db_table}"."created_at" < %s'
 
 
+def _expiry() -> datetime:
+    """Answers kept before this have expired: their keys may be used again."""
+    return timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
+
+
 def keep_new(lookup: str, fingerprint: str, key: str, response) -> bool:
     """Keep a finished response under a lookup nobody holds (or an expired one); False when
     the lookup is held — a request that ran first (waited for here until it ends)."""
-    cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
     return _STORED.insert(
         StoredResponse(lookup=lookup, fingerprint=fingerprint, status=response.status_code,
                        content_type=response.get("Content-Type", ""),
                        body=_cipher(key).encrypt(response.content)),
         unless_taken="lookup",
-        replace_where=(_EXPIRED, [cutoff]))
+        replace_where=(_EXPIRED, [_expiry()]))
 
 
 def kept(lookup: str) -> bool:
     """Whether an answer is kept under this lookup (and not expired)."""
-    cutoff = timezone.now() - timedelta(hours=settings.SAFECOMMUNE_IDEMPOTENCY_HOURS)
-    return StoredResponse.objects.filter(lookup=lookup, created_at__gte=cutoff).exists()
+    return StoredResponse.objects.filter(lookup=lookup, created_at__gte=_expiry()).exists()
+
+
+def _reused() -> JsonResponse:
+    return _error(422, "reused", _("This Idempotency-Key was used for a different request. "
+                                   "Use a new key for a new request."))
 
 
 def replay(lookup: str, fingerprint: str, key: str) -> HttpResponse:
@@ -113,16 +121,14 @@ def replay(lookup: str, fingerprint: str, key: str) -> HttpResponse:
     while its request ran, or one pruned meanwhile)."""
     stored = StoredResponse.objects.filter(lookup=lookup).first()
     if stored is not None and stored.fingerprint != fingerprint:
-        return _error(422, "reused", _("This Idempotency-Key was used for a different "
-                                       "request. Use a new key for a new request."))
+        return _reused()
     if stored is None or stored.status is None:
         return _error(409, "in_progress", _("A request with this Idempotency-Key is still "
                                             "being handled; retry in a moment."))
     try:
         body = _cipher(key).decrypt(bytes(stored.body))
-    except InvalidToken:
-        return _error(422, "reused", _("This Idempotency-Key was used for a different "
-                                       "request. Use a new key for a new request."))
+    except InvalidToken:  # the same body sent under another key's material
+        return _reused()
     response = HttpResponse(body, status=stored.status, content_type=stored.content_type)
     response["Idempotent-Replayed"] = "true"
     # What was kept may hold a receipt's secret: never in a shared cache.
@@ -155,16 +161,13 @@ class IdempotencyMiddleware:
             if response.status_code >= 500:
                 transaction.set_rollback(True)
                 return response
-            if connection.needs_rollback:
-                # A statement failed outside a savepoint of the view's own (Django then
-                # marks the whole transaction) and the view still answered, a 4xx: nothing
-                # it did survives. Keep the answer after the rollback.
-                taken = None
-            elif keep_new(lookup, fingerprint, key, response):
+            # A statement failed outside a savepoint of the view's own (Django then marks the
+            # whole transaction) and the view still answered, a 4xx: nothing it did survives,
+            # and its answer is kept after the rollback.
+            failed = connection.needs_rollback
+            if not failed and keep_new(lookup, fingerprint, key, response):
                 return response
-            else:
-                transaction.set_rollback(True)
-                taken = True
-        if taken or not keep_new(lookup, fingerprint, key, response):
-            return replay(lookup, fingerprint, key)
-        return response
+            transaction.set_rollback(True)  # failed, or the key is taken
+        if failed and keep_new(lookup, fingerprint, key, response):
+            return response
+        return replay(lookup, fingerprint, key)
